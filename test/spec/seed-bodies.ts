@@ -1,0 +1,37 @@
+// The request and response bodies of the three seed pages (IMS API reference, English and
+// Chinese editions agree), copied as data. The contract must accept each of them unchanged.
+export const seedBodies = {
+  addImageMember: {
+    request: { member: "edc89b490d7d4392898e19b2deb34797" },
+    response: {
+      status: "pending",
+      created_at: "2016-09-01T02:05:14Z",
+      updated_at: "2016-09-01T02:05:14Z",
+      image_id: "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
+      member_id: "edc89b490d7d4392898e19b2deb34797",
+      schema: "/v2/schemas/member",
+    },
+  },
+  listImageMembers: {
+    response: {
+      members: [
+        {
+          status: "accepted",
+          created_at: "2016-09-01T02:05:14Z",
+          updated_at: "2016-09-01T02:37:11Z",
+          image_id: "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
+          member_id: "edc89b490d7d4392898e19b2deb34797",
+          schema: "/v2/schemas/member",
+        },
+      ],
+      schema: "/v2/schemas/members",
+    },
+  },
+  batchAddImageMembers: {
+    request: {
+      images: ["d164b5df-1bc3-4c3f-893e-3e471fd16e64", "0b680482-acaa-4045-b14c-9a8c7dfe9c70"],
+      projects: ["9c61004714024f9586705d090530f9fa", "edc89b490d7d4392898e19b2deb34797"],
+    },
+    response: { job_id: "edc89b490d7d4392898e19b2deb34797" },
+  },
+} as const;
