@@ -1,0 +1,116 @@
+// The zh-CN docs come from one source: the English bundle plus the Overlay 1.0 document in
+// docs-site/overlays/zh-CN.yaml. Nothing the reader sees may stay English, and nothing but text may change.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { applyOverlay, loadOverlay, overlayProblems, staleActions, type JsonObject, type OverlayDocument } from "../../docs-site/lib/overlay.ts";
+import { defaultSpec, samplesOverlayPath, zhOverlayPath } from "../../scripts/build-docs.ts";
+import { deref, operations, type OpenApiDocument, type ParameterObject, type ResponseObject } from "../helpers/openapi.ts";
+import { isChinese, textNodes, untranslated, withoutText } from "./text-nodes.ts";
+
+const english = parse(readFileSync(defaultSpec, "utf8")) as JsonObject;
+const overlay = loadOverlay(zhOverlayPath);
+let zh: OpenApiDocument;
+
+beforeAll(async () => {
+  zh = (await applyOverlay(english, overlay, "zh-CN")) as unknown as OpenApiDocument;
+});
+
+describe("the overlay documents", () => {
+  it.each([["zh-CN", zhOverlayPath], ["code samples", samplesOverlayPath]])("%s is a well-formed Overlay 1.0 document", (_, path) => {
+    expect(overlayProblems(parse(readFileSync(path, "utf8")))).toEqual([]);
+  });
+
+  it("the structural check rejects a document that is not Overlay 1.0", () => {
+    const broken = { overlay: "2.0.0", info: { title: "x" }, actions: [{ update: {} }, { target: "$.info", copy: "$.x" }] };
+    expect(overlayProblems(broken)).toEqual([
+      'overlay must be 1.0.x, got "2.0.0"',
+      "info.title and info.version are required",
+      "actions[0].target must be a JSONPath starting with $",
+      "actions[1] needs update or remove: true",
+      "actions[1] has unknown field copy",
+    ]);
+  });
+
+  it("applying fails when an action's target no longer exists in the spec", async () => {
+    const moved: OverlayDocument = { ...overlay, actions: [{ target: "$.paths['/v2/images/{image_id}/gone'].post", update: { summary: "旧" } }] };
+    await expect(applyOverlay(english, moved, "zh-CN")).rejects.toThrow(/1 action\(s\) match nothing.*gone/);
+  });
+});
+
+describe("zh-CN completeness", () => {
+  it("gives every English summary, description and title a Chinese counterpart", () => {
+    expect(textNodes(english).length).toBeGreaterThan(100);
+    expect(untranslated(english, zh)).toEqual([]);
+  });
+
+  it("the completeness check names what a missing action leaves in English", async () => {
+    const partial: OverlayDocument = { ...overlay, actions: overlay.actions.filter((a) => a.target !== "$.components.parameters.JobId") };
+    const translated = await applyOverlay(english, partial, "zh-CN");
+    expect(untranslated(english, translated)).toEqual(["/components/parameters/JobId/description"]);
+  });
+
+  it.each(operations(english as unknown as OpenApiDocument).map((o) => [o.op.operationId, o] as const))(
+    "%s: summary, description, parameters and every response are Chinese",
+    (operationId) => {
+      const operation = operations(zh).find((o) => o.op.operationId === operationId);
+      if (!operation) throw new Error(`${operationId} is missing from the zh-CN document`);
+      expect(isChinese(operation.op.summary)).toBe(true);
+      expect(isChinese(operation.op.description)).toBe(true);
+      for (const parameter of operation.parameters) expect(isChinese(deref<ParameterObject>(zh, parameter).description), parameter.name).toBe(true);
+      for (const [status, raw] of Object.entries(operation.op.responses)) {
+        // The operation's own description of a status, and the shared response it points to.
+        expect(isChinese(raw.description), `${status} (operation)`).toBe(true);
+        expect(isChinese(deref<ResponseObject>(zh, raw).description), `${status} (component)`).toBe(true);
+      }
+    },
+  );
+
+  it("shows every tag under a Chinese name while operations keep referring to the English one", () => {
+    const tags = zh.tags as ({ name: string; "x-displayName"?: string } & JsonObject)[];
+    expect(tags.map((t) => t.name)).toEqual((english.tags as { name: string }[]).map((t) => t.name));
+    expect(tags.map((t) => t["x-displayName"])).toEqual(["镜像成员", "批量共享", "异步任务"]);
+  });
+
+  it("describes in Chinese every schema property that has an English description", () => {
+    const descriptionOf = (doc: OpenApiDocument, property: JsonObject) =>
+      property.description ?? (typeof property.$ref === "string" ? deref<JsonObject>(doc, { $ref: property.$ref }).description : undefined);
+    const properties = (doc: OpenApiDocument, schema: JsonObject, path: string): [string, JsonObject][] =>
+      Object.entries((schema.properties ?? {}) as Record<string, JsonObject>).flatMap(([name, property]) => [
+        [`${path}.${name}`, property] as [string, JsonObject],
+        ...properties(doc, property, `${path}.${name}`),
+      ]);
+    const englishDoc = english as unknown as OpenApiDocument;
+    const described = Object.entries(englishDoc.components.schemas ?? {}).flatMap(([name, schema]) =>
+      properties(englishDoc, schema as JsonObject, name).filter(([, property]) => descriptionOf(englishDoc, property) !== undefined).map(([path]) => path),
+    );
+    expect(described.length).toBeGreaterThan(30);
+    const chinese = new Set(
+      Object.entries(zh.components.schemas ?? {}).flatMap(([name, schema]) =>
+        properties(zh, schema as JsonObject, name).filter(([, property]) => isChinese(descriptionOf(zh, property))).map(([path]) => path),
+      ),
+    );
+    expect(described.filter((path) => !chinese.has(path))).toEqual([]);
+  });
+
+  it("uses the service's own Chinese terms", () => {
+    const text = JSON.stringify(zh);
+    for (const term of ["镜像成员", "共享状态", "异步任务", "项目 ID", "令牌"]) expect(text, term).toContain(term);
+    expect(((zh.components.schemas as Record<string, JsonObject>).MemberStatus as JsonObject).description).toContain("共享状态");
+  });
+
+  it("changes only text: paths, schemas, examples and everything else equal the English bundle", () => {
+    expect(withoutText(zh)).toEqual(withoutText(english));
+  });
+
+  it("was translated from the current English text (x-en-hash of every action is up to date)", () => {
+    const stale = staleActions(english, overlay);
+    expect(stale.map((s) => s.target), "revise these translations, then run `npx tsx scripts/build-docs.ts --stamp-translations`").toEqual([]);
+  });
+
+  it("notices when the English text changes under a translation", () => {
+    const edited = structuredClone(english);
+    ((edited.components as JsonObject).parameters as Record<string, JsonObject>).JobId!.description = "Id of the job (reworded).";
+    expect(staleActions(edited, overlay).map((s) => s.target)).toEqual(["$.components.parameters.JobId"]);
+  });
+});
