@@ -1,0 +1,219 @@
+// The sandbox's SQLite database: members and jobs, behind prepared statements.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+const schemaVersion = 1;
+
+const ddl = `
+CREATE TABLE IF NOT EXISTS members (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  image_id   TEXT NOT NULL,
+  member_id  TEXT NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (image_id, member_id)
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id      TEXT NOT NULL UNIQUE,
+  project_id  TEXT NOT NULL,
+  job_type    TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('INIT', 'RUNNING', 'SUCCESS', 'FAIL')),
+  begin_time  TEXT NOT NULL,
+  end_time    TEXT,
+  error_code  TEXT,
+  fail_reason TEXT,
+  images      TEXT NOT NULL,
+  projects    TEXT NOT NULL,
+  total       INTEGER NOT NULL,
+  done        INTEGER NOT NULL DEFAULT 0,
+  failed      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_unfinished ON jobs (status) WHERE status IN ('INIT', 'RUNNING');
+-- One row per image x project pair of a job, numbered in the job's order. The key makes a second
+-- write of the same pair impossible.
+CREATE TABLE IF NOT EXISTS job_results (
+  job_id      TEXT NOT NULL,
+  pair        INTEGER NOT NULL,
+  image_id    TEXT NOT NULL,
+  project_id  TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('success', 'failed')),
+  error_code  TEXT,
+  fail_reason TEXT,
+  PRIMARY KEY (job_id, pair)
+) WITHOUT ROWID;
+`;
+
+export type MemberStatus = "pending" | "accepted" | "rejected";
+export type JobStatus = "INIT" | "RUNNING" | "SUCCESS" | "FAIL";
+
+export interface MemberRow {
+  member_id: string;
+  image_id: string;
+  status: MemberStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobRow {
+  job_id: string;
+  project_id: string;
+  job_type: string;
+  status: JobStatus;
+  begin_time: string;
+  end_time: string | null;
+  error_code: string | null;
+  fail_reason: string | null;
+  /** JSON array of image ids. */
+  images: string;
+  /** JSON array of project ids. */
+  projects: string;
+  total: number;
+  done: number;
+  failed: number;
+}
+
+export interface JobResultRow {
+  pair: number;
+  image_id: string;
+  project_id: string;
+  status: "success" | "failed";
+  error_code: string | null;
+  fail_reason: string | null;
+}
+
+export class DatabaseError extends Error {
+  override name = "DatabaseError";
+}
+
+/** Opens (and creates if needed) the database; `:memory:` for a throwaway one. Files use WAL. */
+export function openDatabase(file: string): Database.Database {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new DatabaseError(`cannot open database ${file}: ${(error as Error).message}`);
+  }
+  try {
+    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version !== 0 && version !== schemaVersion) {
+      throw new DatabaseError(`database ${file} has schema version ${version}, this sandbox writes ${schemaVersion}; delete the file or use --memory`);
+    }
+    db.exec(ddl);
+    db.pragma(`user_version = ${schemaVersion}`);
+  } catch (error) {
+    db.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`cannot use database ${file}: ${(error as Error).message}`);
+  }
+  return db;
+}
+
+function prepareStatements(db: Database.Database) {
+  const cols = "member_id, image_id, status, created_at, updated_at";
+return {
+    member: db.prepare<[string, string], MemberRow>(`SELECT ${cols} FROM members WHERE image_id = ? AND member_id = ?`),
+    isMember: db.prepare<[string, string], number>("SELECT 1 FROM members WHERE image_id = ? AND member_id = ?").pluck(),
+    members: db.prepare<[string], MemberRow>(`SELECT ${cols} FROM members WHERE image_id = ? ORDER BY seq`),
+    memberCount: db.prepare<[string], number>("SELECT count(*) FROM members WHERE image_id = ?").pluck(),
+    insertMember: db.prepare<[string, string, string, string]>(
+      "INSERT INTO members (image_id, member_id, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+    ),
+    updateMember: db.prepare<[MemberStatus, string, string, string]>("UPDATE members SET status = ?, updated_at = ? WHERE image_id = ? AND member_id = ?"),
+    deleteMember: db.prepare<[string, string]>("DELETE FROM members WHERE image_id = ? AND member_id = ?"),
+    insertJob: db.prepare<[string, string, string, string, string, string, number]>(
+      "INSERT INTO jobs (job_id, project_id, job_type, status, begin_time, images, projects, total) VALUES (?, ?, ?, 'INIT', ?, ?, ?, ?)",
+    ),
+    job: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE job_id = ?"),
+    unfinishedJobs: db.prepare<[], string>("SELECT job_id FROM jobs WHERE status IN ('INIT', 'RUNNING') ORDER BY seq").pluck(),
+    unfinishedJobCount: db.prepare<[string], number>("SELECT count(*) FROM jobs WHERE project_id = ? AND status IN ('INIT', 'RUNNING')").pluck(),
+    advanceJob: db.prepare<[number, number, string]>("UPDATE jobs SET status = 'RUNNING', done = ?, failed = ? WHERE job_id = ?"),
+    finishJob: db.prepare<[JobStatus, string, string | null, string | null, string]>(
+      "UPDATE jobs SET status = ?, end_time = ?, error_code = ?, fail_reason = ? WHERE job_id = ?",
+    ),
+    insertResult: db.prepare<[string, number, string, string, string, string | null, string | null]>(
+      "INSERT INTO job_results (job_id, pair, image_id, project_id, status, error_code, fail_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    firstFailureCode: db.prepare<[string], string | null>(
+      "SELECT error_code FROM job_results WHERE job_id = ? AND status = 'failed' ORDER BY pair LIMIT 1",
+    ).pluck(),
+    results: db.prepare<[string], JobResultRow>("SELECT pair, image_id, project_id, status, error_code, fail_reason FROM job_results WHERE job_id = ? ORDER BY pair"),
+  };
+}
+
+/** Every query the sandbox runs, prepared once. */
+export class Store {
+  private readonly s: ReturnType<typeof prepareStatements>;
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+
+  constructor(readonly db: Database.Database) {
+    this.s = prepareStatements(db);
+    this.transaction = db.transaction((fn: () => unknown) => fn());
+  }
+
+  /** Runs `fn` in a read transaction, so that several reads see one state of the database. */
+  read<T>(fn: () => T): T {
+    return this.transaction.deferred(fn) as T;
+  }
+
+  /** Runs `fn` in a write transaction taken at once (BEGIN IMMEDIATE), so checks and writes cannot interleave. */
+  write<T>(fn: () => T): T {
+    return this.transaction.immediate(fn) as T;
+  }
+
+  member(imageId: string, memberId: string): MemberRow | undefined {
+    return this.s.member.get(imageId, memberId);
+  }
+  isMember(imageId: string, memberId: string): boolean {
+    return this.s.isMember.get(imageId, memberId) !== undefined;
+  }
+  members(imageId: string): MemberRow[] {
+    return this.s.members.all(imageId);
+  }
+  memberCount(imageId: string): number {
+    return this.s.memberCount.get(imageId) ?? 0;
+  }
+  insertMember(imageId: string, memberId: string, now: string): void {
+    this.s.insertMember.run(imageId, memberId, now, now);
+  }
+  updateMember(imageId: string, memberId: string, status: MemberStatus, now: string): void {
+    this.s.updateMember.run(status, now, imageId, memberId);
+  }
+  deleteMember(imageId: string, memberId: string): boolean {
+    return this.s.deleteMember.run(imageId, memberId).changes > 0;
+  }
+
+  insertJob(job: { jobId: string; projectId: string; jobType: string; beginTime: string; images: string[]; projects: string[] }): void {
+    this.s.insertJob.run(job.jobId, job.projectId, job.jobType, job.beginTime, JSON.stringify(job.images), JSON.stringify(job.projects), job.images.length * job.projects.length);
+  }
+  job(jobId: string): JobRow | undefined {
+    return this.s.job.get(jobId);
+  }
+  unfinishedJobs(): string[] {
+    return this.s.unfinishedJobs.all();
+  }
+  unfinishedJobCount(projectId: string): number {
+    return this.s.unfinishedJobCount.get(projectId) ?? 0;
+  }
+  advanceJob(jobId: string, done: number, failed: number): void {
+    this.s.advanceJob.run(done, failed, jobId);
+  }
+  finishJob(jobId: string, status: "SUCCESS" | "FAIL", endTime: string, errorCode: string | null, failReason: string | null): void {
+    this.s.finishJob.run(status, endTime, errorCode, failReason, jobId);
+  }
+  insertResult(jobId: string, result: JobResultRow): void {
+    this.s.insertResult.run(jobId, result.pair, result.image_id, result.project_id, result.status, result.error_code, result.fail_reason);
+  }
+  firstFailureCode(jobId: string): string | undefined {
+    return this.s.firstFailureCode.get(jobId) ?? undefined;
+  }
+  results(jobId: string): JobResultRow[] {
+    return this.s.results.all(jobId);
+  }
+}

@@ -1,0 +1,121 @@
+// The job worker: runs batch-sharing jobs one after another, in the same process as the server.
+// A job is cut into chunks of image x project pairs; each chunk writes its members, its per-pair
+// results and the job's progress in one transaction. After a crash or a restart the worker picks
+// up every unfinished job at the first pair not yet committed, so no pair is ever written twice.
+import type { JobResultRow, Store } from "./db.ts";
+import { ImsCode } from "./errors.ts";
+import { jobTime, memberTime, type Clock } from "./time.ts";
+
+export interface JobPacing {
+  /** Pairs written per transaction. */
+  chunkSize: number;
+  /** Pause before each chunk, in milliseconds; 0 only yields to pending requests. */
+  delayMs: number;
+}
+
+export const defaultJobPacing: JobPacing = { chunkSize: 500, delayMs: 0 };
+
+export class JobRunner {
+  private readonly queue: string[] = [];
+  private draining: Promise<void> | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly memberLimit: number,
+    private readonly clock: Clock,
+    private readonly pacing: JobPacing = defaultJobPacing,
+  ) {}
+
+  /** Queues every job a previous run left unfinished. */
+  resume(): void {
+    for (const jobId of this.store.unfinishedJobs()) this.enqueue(jobId);
+  }
+
+  enqueue(jobId: string): void {
+    if (this.stopped) return;
+    this.queue.push(jobId);
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  /** Stops after the chunk in progress (if any); unfinished jobs stay in the database for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const jobId = this.queue[0] as string;
+      this.start(jobId);
+      let finished = false;
+      while (!finished) {
+        await this.pause();
+        if (this.stopped) return;
+        finished = this.runChunk(jobId);
+      }
+      this.queue.shift();
+    }
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.wake = undefined;
+        resolve();
+      };
+      if (this.pacing.delayMs > 0) {
+        const timer = setTimeout(done, this.pacing.delayMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          done();
+        };
+      } else {
+        setImmediate(done);
+      }
+    });
+  }
+
+  private start(jobId: string): void {
+    this.store.write(() => {
+      const job = this.store.job(jobId);
+      if (job?.status === "INIT") this.store.advanceJob(jobId, job.done, job.failed);
+    });
+  }
+
+  /** Writes the next chunk of pairs; true once the job is over. */
+  private runChunk(jobId: string): boolean {
+    return this.store.write(() => {
+      const job = this.store.job(jobId);
+      if (!job || job.status === "SUCCESS" || job.status === "FAIL") return true;
+      const images = JSON.parse(job.images) as string[];
+      const projects = JSON.parse(job.projects) as string[];
+      const end = Math.min(job.total, job.done + this.pacing.chunkSize);
+      let failed = job.failed;
+      const now = this.clock();
+      for (let pair = job.done; pair < end; pair++) {
+        const result = this.sharePair(pair, images[Math.floor(pair / projects.length)] as string, projects[pair % projects.length] as string, memberTime(now));
+        if (result.status === "failed") failed++;
+        this.store.insertResult(jobId, result);
+      }
+      this.store.advanceJob(jobId, end, failed);
+      if (end < job.total) return false;
+      if (failed === 0) this.store.finishJob(jobId, "SUCCESS", jobTime(this.clock()), null, null);
+      else this.store.finishJob(jobId, "FAIL", jobTime(this.clock()), this.store.firstFailureCode(jobId) ?? ImsCode.internal, `${failed} of ${job.total} pairs failed.`);
+      return true;
+    });
+  }
+
+  /** One pair behaves like addImageMember, except that an existing membership counts as a success. */
+  private sharePair(pair: number, imageId: string, projectId: string, now: string): JobResultRow {
+    const base = { pair, image_id: imageId, project_id: projectId };
+    if (this.store.isMember(imageId, projectId)) return { ...base, status: "success", error_code: null, fail_reason: null };
+    if (this.store.memberCount(imageId) >= this.memberLimit) {
+      return { ...base, status: "failed", error_code: ImsCode.memberLimit, fail_reason: `Image ${imageId} has reached its limit of ${this.memberLimit} members.` };
+    }
+    this.store.insertMember(imageId, projectId, now);
+    return { ...base, status: "success", error_code: null, fail_reason: null };
+  }
+}

@@ -1,0 +1,117 @@
+// Shared by the sandbox tests: the default seed's ids and tokens, a small HTTP caller, and a check
+// of responses against the contract.
+import { afterAll, expect } from "vitest";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
+import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type ResponseObject } from "../helpers/openapi.ts";
+
+export const project = {
+  owner: "4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d",
+  member: "edc89b490d7d4392898e19b2deb34797",
+  member2: "9c61004714024f9586705d090530f9fa",
+  stranger: "1f2e3d4c5b6a47988796a5b4c3d2e1f0",
+} as const;
+
+export const token = {
+  owner: "owner-token",
+  member: "member-token",
+  member2: "member2-token",
+  stranger: "stranger-token",
+} as const;
+
+export const image = {
+  privateOne: "d164b5df-1bc3-4c3f-893e-3e471fd16e64",
+  shared: "0b680482-acaa-4045-b14c-9a8c7dfe9c70",
+  privateTwo: "5a5e450f-91e1-4b1e-9e1c-945ca7576170",
+  sharedTwo: "29a8972f-fa90-4c3d-be65-c13a9c4edb5a",
+  public: "1c88b93c-5c0a-4c86-96e1-05bb5370e7a8",
+  strangers: "ba81d6a6-2161-41a7-8252-42f4b0d43d48",
+} as const;
+
+/** A project id no seed lists; the sandbox accepts it as a member all the same. */
+export const unknownProject = (n: number) => n.toString(16).padStart(32, "a");
+
+/** Starts a quiet sandbox on a free port, stopped after the file's tests. */
+export async function sandboxForFile(options: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = await startSandbox({ port: 0, quiet: true, ...options });
+  afterAll(() => sandbox.close());
+  return sandbox;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or the raw text when the body is not JSON, or undefined when empty. */
+  body: any;
+  text: string;
+}
+
+export interface CallOptions {
+  token?: string | undefined;
+  /** Sent as JSON with Content-Type: application/json. */
+  json?: unknown;
+  /** Sent as-is (set the Content-Type yourself). */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+  if (options.token !== undefined) headers["X-Auth-Token"] = options.token;
+  let body: string | Buffer | undefined = options.raw;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** Binds `call` to one sandbox. */
+export function caller(baseUrl: string) {
+  return (method: string, path: string, options?: CallOptions) => call(baseUrl, method, path, options);
+}
+
+export const spec = loadSpec();
+const validator = schemaValidator(spec);
+
+/**
+ * Asserts that a response is one the contract declares for the operation: the status is listed,
+ * the body matches the declared schema, and every declared header is present and well-formed.
+ */
+export function expectConforms(operationId: string, reply: Reply): void {
+  const operation = operationById(spec, operationId);
+  const status = String(reply.status);
+  expect(Object.keys(operation.op.responses), `${operationId} does not declare ${status}`).toContain(status);
+  const ref = responseSchemaRef(spec, operation, status);
+  if (ref) {
+    expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(validator.validate(ref, reply.body), `${operationId} ${status} body: ${reply.text}`).toEqual([]);
+  } else {
+    expect(reply.text).toBe("");
+  }
+  const response = deref<ResponseObject>(spec, operation.op.responses[status] as ResponseObject);
+  for (const [name, header] of Object.entries(response.headers ?? {})) {
+    const value = reply.headers.get(name);
+    expect(value, `${operationId} ${status} header ${name}`).not.toBeNull();
+    expect(validator.validate(`${header.$ref ?? ""}/schema`, value), `${operationId} ${status} header ${name}`).toEqual([]);
+  }
+}
+
+/** Polls a job until it is SUCCESS or FAIL, collecting every state seen on the way. */
+export async function pollJob(baseUrl: string, tokenValue: string, projectId: string, jobId: string, intervalMs = 5): Promise<{ final: any; seen: any[] }> {
+  const seen: any[] = [];
+  for (;;) {
+    const reply = await call(baseUrl, "GET", `/v1/${projectId}/jobs/${jobId}`, { token: tokenValue });
+    expect(reply.status).toBe(200);
+    seen.push(reply.body);
+    if (reply.body.status === "SUCCESS" || reply.body.status === "FAIL") return { final: reply.body, seen };
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
