@@ -1,0 +1,94 @@
+// authorisation: who may do what to a shared image. With the member and one other project on the
+// image, the stranger cannot read or change anything (404 on /v2), the member sees only its own
+// row and cannot add or remove members (403), the owner cannot set a member's status (403), a
+// public image takes no members (403), and on /v1 only the owner can batch-share its images and
+// read its jobs.
+import type { Session } from "../lib/session.ts";
+import { validBody } from "../lib/values.ts";
+import { describeRows, ensureMember, freshProject, memberRows, otherProject, primaryImage } from "./shared.ts";
+
+const check = "authorisation";
+
+export async function authorisation(s: Session): Promise<void> {
+  const image = primaryImage(s);
+  const member = s.projectOf("member");
+  const other = otherProject(s);
+  const setupProblem =
+    (await ensureMember(s, image, member, "authorisation: set-up")) ?? (await ensureMember(s, image, other, "authorisation: set-up"));
+  if (setupProblem) {
+    for (const op of s.contract.operations) s.skip(check, op.id, `set-up failed: ${setupProblem}`);
+    return;
+  }
+  const update = s.contract.op("updateImageMember");
+  const accept = validBody(s.contract, update, { status: "accepted" });
+  const addBody = () => validBody(s.contract, s.contract.op("addImageMember"), { member: freshProject(s) });
+  const onImage = { image_id: image };
+
+  // The stranger: every /v2 route answers 404, as if the image did not exist.
+  await expect(s, "listImageMembers", "stranger", onImage, undefined, 404, "the stranger lists the members");
+  await expect(s, "showImageMember", "stranger", { ...onImage, member_id: member }, undefined, 404, "the stranger reads a membership");
+  await expect(s, "addImageMember", "stranger", onImage, addBody(), 404, "the stranger adds a member");
+  await expect(s, "updateImageMember", "stranger", { ...onImage, member_id: member }, accept, 404, "the stranger sets a member's status");
+
+  // The member: its own row only, no other membership, no adding.
+  const listed = await s.call("listImageMembers", { actor: "member", params: onImage, purpose: "authorisation: the member lists the members" });
+  if (s.expectStatus(check, listed, 200, "the member lists the members")) {
+    const rows = memberRows(s, listed);
+    s.judge(
+      check,
+      "listImageMembers",
+      rows !== undefined && rows.length === 1 && rows[0]?.member_id === member,
+      `the member should see only its own row (${member}); got ${describeRows(rows)}`,
+      listed,
+    );
+  }
+  await expect(s, "showImageMember", "member", { ...onImage, member_id: other }, undefined, 404, "the member reads another project's membership");
+  await expect(s, "addImageMember", "member", onImage, addBody(), 403, "the member adds a member");
+  await expect(s, "updateImageMember", "member", { ...onImage, member_id: other }, accept, 404, "the member sets another project's status");
+
+  // The owner may not answer in the member's place.
+  await expect(s, "updateImageMember", "owner", { ...onImage, member_id: member }, accept, 403, "the owner sets the member's status");
+
+  const publicImage = s.config.fixtures.publicImage;
+  if (publicImage) {
+    await expect(s, "addImageMember", "owner", { image_id: publicImage }, addBody(), 403, "the owner adds a member to a public image");
+    await expect(s, "listImageMembers", "owner", { image_id: publicImage }, undefined, 403, "the owner lists the members of a public image");
+  }
+
+  if (s.contract.has("batchAddImageMembers")) {
+    const batch = s.contract.op("batchAddImageMembers");
+    const body = () => validBody(s.contract, batch, { images: [image], projects: [freshProject(s)] });
+    await expect(s, batch.id, "member", {}, body(), 400, "the member batch-shares the owner's image");
+    await expect(s, batch.id, "stranger", {}, body(), 400, "the stranger batch-shares the owner's image");
+  }
+  if (s.contract.has("showJob")) {
+    const job = s.jobs.at(-1);
+    if (job === undefined) {
+      s.skip(check, "showJob", "no batch job was started, so there is no job to ask about");
+    } else {
+      await expect(s, "showJob", "stranger", { project_id: s.projectOf("owner"), job_id: job }, undefined, 403, "the stranger asks for the owner's job under the owner's project");
+      await expect(s, "showJob", "stranger", { project_id: s.projectOf("stranger"), job_id: job }, undefined, 404, "the stranger asks for the owner's job under its own project");
+    }
+  }
+
+  // Last, since a server that wrongly obeys would remove the membership the steps above rely on.
+  if (s.config.destructive) {
+    await expect(s, "removeImageMember", "stranger", { ...onImage, member_id: member }, undefined, 404, "the stranger removes a member");
+    await expect(s, "removeImageMember", "member", { ...onImage, member_id: member }, undefined, 403, "the member removes its own membership");
+  } else {
+    s.skip(check, "removeImageMember", "destructive steps are off");
+  }
+}
+
+async function expect(
+  s: Session,
+  operationId: string,
+  actor: "owner" | "member" | "stranger",
+  params: Record<string, string>,
+  body: unknown,
+  status: number,
+  what: string,
+): Promise<void> {
+  const exchange = await s.call(operationId, { actor, params, body, purpose: `authorisation: ${what}` });
+  s.expectStatus(check, exchange, status, what);
+}

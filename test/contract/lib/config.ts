@@ -1,0 +1,173 @@
+// Reads a contract-suite config (YAML or JSON), checks it against config.schema.json and turns
+// every problem into one line that names the field.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { parse as parseYaml } from "yaml";
+import { checkNames, checkPresets, type CheckName } from "./checks.ts";
+import type { Profile } from "./contract.ts";
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export const configSchemaPath = resolve(import.meta.dirname, "..", "config.schema.json");
+
+export interface Actor {
+  project: string;
+  headers: Record<string, string>;
+}
+
+export interface ContractConfig {
+  baseUrl: string;
+  profile: Profile;
+  headers: Record<string, string>;
+  actors: { owner: Actor; member: Actor; stranger: Actor; bogus: { headers: Record<string, string> } };
+  fixtures: { shareableImages: string[]; publicImage: string | undefined; otherProjects: string[] };
+  timeouts: { requestMs: number; jobMs: number; jobPollMs: number };
+  destructive: boolean;
+  negative: { skip: string[] };
+  checks: CheckName[];
+}
+
+/** A config that cannot be used; `problems` holds one line per field. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid config ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ConfigOverrides {
+  baseUrl?: string;
+  checks?: string[];
+}
+
+export function loadConfigFile(path: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ContractConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    throw new ConfigError(path, [`not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`]);
+  }
+  return parseConfig(raw, path, overrides, env);
+}
+
+let validate: ReturnType<Ajv2020["compile"]> | undefined;
+
+export function parseConfig(raw: unknown, source: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ContractConfig {
+  const value = structuredClone(raw ?? {}) as Record<string, unknown>;
+  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(source, ["(root): must be an object"]);
+  if (overrides.baseUrl !== undefined) value.baseUrl = overrides.baseUrl;
+  if (overrides.checks !== undefined) value.checks = overrides.checks;
+
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
+    addFormats(ajv);
+    validate = ajv.compile(JSON.parse(readFileSync(configSchemaPath, "utf8")) as object);
+  }
+  if (!validate(value)) throw new ConfigError(source, describeErrors(validate.errors ?? []));
+
+  const config = value as unknown as Omit<ContractConfig, "checks" | "actors" | "headers"> & {
+    checks?: string[];
+    headers?: Record<string, string>;
+    actors: Omit<ContractConfig["actors"], "bogus"> & { bogus?: { headers: Record<string, string> } };
+  };
+  const problems: string[] = [];
+  const expand = (headers: Record<string, string>, field: string) =>
+    Object.fromEntries(
+      Object.entries(headers).map(([name, text]) => [
+        name,
+        text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+          const found = env[variable];
+          if (found === undefined) problems.push(`${field}.${name}: environment variable ${variable} is not set`);
+          return found ?? "";
+        }),
+      ]),
+    );
+  const actor = (name: "owner" | "member" | "stranger"): Actor => ({ ...config.actors[name], headers: expand(config.actors[name].headers, `actors.${name}.headers`) });
+  const owner = actor("owner");
+  const actors = {
+    owner,
+    member: actor("member"),
+    stranger: actor("stranger"),
+    bogus: { headers: config.actors.bogus ? expand(config.actors.bogus.headers, "actors.bogus.headers") : forgeHeaders(owner.headers) },
+  };
+
+  const projects = [["owner", actors.owner.project], ["member", actors.member.project], ["stranger", actors.stranger.project]] as const;
+  for (const [i, [a, pa]] of projects.entries()) {
+    for (const [b, pb] of projects.slice(i + 1)) if (pa === pb) problems.push(`actors.${b}.project: must differ from actors.${a}.project`);
+  }
+  config.fixtures.otherProjects.forEach((p, i) => {
+    const clash = projects.find(([, project]) => project === p);
+    if (clash) problems.push(`fixtures.otherProjects[${i}]: ${p} is the ${clash[0]}'s project; list projects that are not actors`);
+  });
+  if (config.fixtures.publicImage && config.fixtures.shareableImages.includes(config.fixtures.publicImage)) {
+    problems.push("fixtures.publicImage: must not also be one of fixtures.shareableImages");
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+
+  const checks = new Set<CheckName>();
+  for (const name of config.checks ?? ["all"]) for (const check of checkPresets[name] ?? [name as CheckName]) checks.add(check);
+
+  return {
+    baseUrl: config.baseUrl.replace(/\/+$/, ""),
+    profile: config.profile,
+    headers: config.headers ? expand(config.headers, "headers") : {},
+    actors,
+    fixtures: { shareableImages: config.fixtures.shareableImages, publicImage: config.fixtures.publicImage, otherProjects: config.fixtures.otherProjects },
+    timeouts: config.timeouts,
+    destructive: config.destructive,
+    negative: { skip: config.negative.skip },
+    checks: checkNames.filter((c) => checks.has(c)),
+  };
+}
+
+/** The owner's header names with values no server can accept. */
+function forgeHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, `invalid-${name.toLowerCase()}-0000`]));
+}
+
+function describeErrors(errors: ErrorObject[]): string[] {
+  const lines = errors
+    .filter((e) => e.keyword !== "if")
+    .map((e) => {
+      const field = fieldName(e.instancePath);
+      switch (e.keyword) {
+        case "required":
+          return `${join(field, String(e.params.missingProperty))}: is required`;
+        case "additionalProperties":
+          return `${join(field, String(e.params.additionalProperty))}: is not a known field`;
+        case "enum":
+          return `${field}: must be one of ${(e.params.allowedValues as unknown[]).join(", ")}`;
+        case "propertyNames":
+          return `${field}: has an invalid header name ${JSON.stringify(e.params.propertyName)}`;
+        default:
+          return `${field}: ${e.message ?? e.keyword}`;
+      }
+    });
+  return [...new Set(lines)];
+}
+
+function fieldName(instancePath: string): string {
+  if (instancePath === "") return "(root)";
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join("");
+}
+
+function join(field: string, child: string): string {
+  return field === "(root)" ? child : `${field}.${child}`;
+}

@@ -1,0 +1,121 @@
+// Renders a run: progress lines, the operation x check table, failure details (request, response,
+// reason), and the JUnit XML and JSON reports.
+import { checkInfo, type CheckName } from "./checks.ts";
+import { redactHeaders, type Exchange } from "./http.ts";
+import type { CellResult, CellStatus, CheckSummary, RunResult } from "./run.ts";
+import type { Finding } from "./session.ts";
+
+const mark: Record<CellStatus, string> = { passed: "pass", failed: "FAIL", skipped: "skip", "not-run": "-" };
+
+export function progressLine(summary: CheckSummary): string {
+  const symbol = summary.status === "failed" ? "✗" : summary.status === "passed" ? "✓" : "·";
+  const detail = summary.status === "failed" ? `${summary.failed} of ${summary.assertions} assertions failed` : summary.status === "passed" ? `${summary.assertions} assertions` : summary.status;
+  return `${symbol} ${summary.check.padEnd(30)} ${detail}`;
+}
+
+export function renderTable(result: RunResult): string {
+  const checks = result.checks;
+  const width = Math.max(9, ...result.operations.map((o) => o.length));
+  const header = ["operation".padEnd(width), ...checks.map((c) => checkInfo[c].label.padEnd(8))].join("  ");
+  const rows = result.operations.map((op) =>
+    [op.padEnd(width), ...checks.map((c) => mark[cell(result, op, c)?.status ?? "not-run"].padEnd(8))].join("  "),
+  );
+  const legend = checks.map((c) => `${checkInfo[c].label} = ${c}`).join(", ");
+  return [header, "-".repeat(header.length), ...rows, "", `(${legend}; skip = not applicable here, - = nothing to judge)`].join("\n");
+}
+
+function cell(result: RunResult, operation: string, check: CheckName): CellResult | undefined {
+  return result.cells.find((c) => c.operation === operation && c.check === check);
+}
+
+const maxFailuresShown = 3;
+
+export function renderFailures(result: RunResult): string {
+  const failed = result.cells.filter((c) => c.status === "failed");
+  if (failed.length === 0) return "";
+  const blocks = failed.map((c) => {
+    const shown = c.failures.slice(0, maxFailuresShown).map((f) => indent(renderFinding(f), "    "));
+    const more = c.failures.length > maxFailuresShown ? [`    ... and ${c.failures.length - maxFailuresShown} more (see --json)`] : [];
+    return [`✗ ${c.operation} › ${c.check} (${c.failures.length} of ${c.assertions} failed)`, ...shown, ...more].join("\n");
+  });
+  return ["Failures", "", blocks.join("\n\n")].join("\n");
+}
+
+export function renderFinding(finding: Finding): string {
+  const lines = [`reason: ${finding.reason}`];
+  if (finding.exchange) lines.push(renderExchange(finding.exchange));
+  return lines.join("\n");
+}
+
+const bodyLimit = 1500;
+
+export function renderExchange(exchange: Exchange): string {
+  const { request, response } = exchange;
+  const requestLines = [`request (${exchange.purpose}; as ${exchange.actor}):`, `  ${request.method} ${request.url}`];
+  for (const [name, value] of Object.entries(redactHeaders(request.headers))) requestLines.push(`  ${name}: ${value}`);
+  if (request.body !== undefined) requestLines.push(`  ${clip(request.body)}`);
+  const responseLines = response
+    ? [`response (${response.durationMs} ms):`, `  ${response.status} ${response.statusText}`, ...Object.entries(response.headers).filter(([n]) => !/^(date|connection|keep-alive)$/.test(n)).map(([n, v]) => `  ${n}: ${v}`), ...(response.body ? [`  ${clip(response.body)}`] : [])]
+    : [`response: none (${exchange.error})`];
+  return [...requestLines, ...responseLines].join("\n");
+}
+
+function clip(text: string): string {
+  return text.length > bodyLimit ? `${text.slice(0, bodyLimit)}... (${text.length} characters)` : text;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split("\n")
+    .map((l) => prefix + l)
+    .join("\n");
+}
+
+export function renderSummary(result: RunResult): string {
+  const counts = { passed: 0, failed: 0, skipped: 0, "not-run": 0 };
+  for (const c of result.cells) counts[c.status]++;
+  const verdict = result.passed ? "PASSED" : "FAILED";
+  const lines = [
+    `${verdict}: ${counts.failed} failed, ${counts.passed} passed, ${counts.skipped} skipped (operation x check) · ${result.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s`,
+  ];
+  for (const note of result.notes) lines.push(`note: ${note}`);
+  if (result.leftovers.length > 0) lines.push(`left in place: ${result.leftovers.map((p) => `${p.project} on ${p.image}`).join(", ")}`);
+  return lines.join("\n");
+}
+
+export function renderReport(result: RunResult): string {
+  return [renderTable(result), renderFailures(result), renderSummary(result)].filter((s) => s !== "").join("\n\n");
+}
+
+/** JUnit XML: one test suite per check, one test case per operation. */
+export function junitReport(result: RunResult): string {
+  const suites = result.checks.map((check) => {
+    const cells = result.cells.filter((c) => c.check === check);
+    const cases = cells.map((c) => {
+      const name = `name="${xml(c.operation)}" classname="ims-contract.${check}"`;
+      if (c.status === "failed") {
+        const detail = c.failures.map((f) => renderFinding(f)).join("\n\n");
+        return `    <testcase ${name}>\n      <failure message="${xml(c.failures[0]?.reason.split("\n")[0] ?? "failed")}" type="${check}">${xml(detail)}</failure>\n    </testcase>`;
+      }
+      if (c.status !== "passed") return `    <testcase ${name}>\n      <skipped message="${xml(c.notes.join("; ") || "nothing to judge")}"/>\n    </testcase>`;
+      return `    <testcase ${name}/>`;
+    });
+    const failures = cells.filter((c) => c.status === "failed").length;
+    const skipped = cells.filter((c) => c.status === "skipped" || c.status === "not-run").length;
+    return `  <testsuite name="${check}" tests="${cells.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`;
+  });
+  const failures = result.cells.filter((c) => c.status === "failed").length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ims-contract" tests="${result.cells.length}" failures="${failures}" errors="0" time="${(result.durationMs / 1000).toFixed(3)}" timestamp="${result.startedAt}">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
+function xml(text: string): string {
+  // Characters XML 1.0 cannot carry at all are dropped; the markup ones are escaped.
+  return text.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "").replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
+}
+
+/** The JSON report: the whole result, with credentials masked in the recorded requests. */
+export function jsonReport(result: RunResult): string {
+  const redact = (f: Finding) =>
+    f.exchange ? { ...f, exchange: { ...f.exchange, request: { ...f.exchange.request, headers: redactHeaders(f.exchange.request.headers) } } } : f;
+  return `${JSON.stringify({ tool: "ims-contract", ...result, cells: result.cells.map((c) => ({ ...c, failures: c.failures.map(redact) })) }, null, 2)}\n`;
+}

@@ -1,0 +1,156 @@
+// Runs the selected checks against one server, in an order that keeps them independent: leftovers
+// of earlier runs are removed first, each phase cleans up what it added, and the response checks
+// judge every exchange of every phase.
+import { authentication } from "../checks/authentication.ts";
+import { authorisation } from "../checks/authorisation.ts";
+import { flows } from "../checks/flows.ts";
+import { negativeDataRejection } from "../checks/negative.ts";
+import { memberRows } from "../checks/shared.ts";
+import { checkNames, responseChecks, type CheckName } from "./checks.ts";
+import type { ContractConfig } from "./config.ts";
+import { Contract } from "./contract.ts";
+import { pairKey, Session, type Finding, type Pair } from "./session.ts";
+
+export type CellStatus = "passed" | "failed" | "skipped" | "not-run";
+
+export interface CellResult {
+  operation: string;
+  check: CheckName;
+  status: CellStatus;
+  assertions: number;
+  failures: Finding[];
+  notes: string[];
+}
+
+export interface CheckSummary {
+  check: CheckName;
+  status: CellStatus;
+  assertions: number;
+  failed: number;
+}
+
+export interface RunResult {
+  baseUrl: string;
+  profile: ContractConfig["profile"];
+  startedAt: string;
+  durationMs: number;
+  operations: string[];
+  checks: CheckName[];
+  cells: CellResult[];
+  requests: number;
+  /** Memberships the run added and did not remove (destructive steps off, or removal failed). */
+  leftovers: Pair[];
+  notes: string[];
+  passed: boolean;
+}
+
+export interface RunListener {
+  /** Called once a check has finished, with its running totals. */
+  checkDone?(summary: CheckSummary): void;
+}
+
+/** A server state the suite cannot work with (not a contract failure). */
+export class PreconditionError extends Error {
+  override name = "PreconditionError";
+}
+
+const phases: { check: CheckName; run: (s: Session) => Promise<void> }[] = [
+  { check: "authentication", run: authentication },
+  { check: "stateful_flows", run: flows },
+  { check: "negative_data_rejection", run: negativeDataRejection },
+  { check: "authorisation", run: authorisation },
+];
+
+export async function runContract(config: ContractConfig, listener: RunListener = {}, contract = Contract.load(config.profile)): Promise<RunResult> {
+  const started = Date.now();
+  const s = new Session(config, contract);
+  try {
+    await preflight(s);
+    for (const phase of phases) {
+      // The flows are also the walk that gives the response checks something to judge.
+      const walkOnly = phase.check === "stateful_flows" && responseChecks.some((c) => s.selected(c));
+      if (!s.selected(phase.check) && !walkOnly) continue;
+      await phase.run(s);
+      await cleanup(s);
+      if (s.selected(phase.check)) listener.checkDone?.(summarise(s, phase.check));
+    }
+    await cleanup(s);
+    for (const check of responseChecks) if (s.selected(check)) listener.checkDone?.(summarise(s, check));
+  } finally {
+    s.close();
+  }
+  const cells = buildCells(s);
+  return {
+    baseUrl: config.baseUrl,
+    profile: config.profile,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    operations: contract.operations.map((o) => o.id),
+    checks: config.checks,
+    cells,
+    requests: s.exchanges.length,
+    leftovers: [...s.added.values()],
+    notes: s.notes,
+    passed: cells.every((c) => c.status !== "failed"),
+  };
+}
+
+/** Removes memberships of the suite's projects that an earlier run left on the fixture images. */
+async function preflight(s: Session): Promise<void> {
+  const projects = new Set([s.projectOf("member"), ...s.config.fixtures.otherProjects]);
+  for (const image of s.config.fixtures.shareableImages) {
+    const listed = await s.call("listImageMembers", { actor: "owner", params: { image_id: image }, purpose: "preflight: members left from earlier runs" });
+    if (!listed.response) throw new PreconditionError(`${s.config.baseUrl} does not answer: ${listed.error}`);
+    const leftovers = (memberRows(s, listed) ?? []).map((r) => r.member_id).filter((m): m is string => typeof m === "string" && projects.has(m));
+    if (leftovers.length === 0) continue;
+    if (!s.config.destructive) {
+      throw new PreconditionError(`image ${image} already has ${leftovers.join(", ")} as members and destructive steps are off; remove them or use other fixture projects`);
+    }
+    for (const project of leftovers) {
+      await s.call("removeImageMember", { actor: "owner", params: { image_id: image, member_id: project }, purpose: "preflight: remove a member left from an earlier run" });
+    }
+  }
+}
+
+/** Waits for jobs the run started, then removes every membership it added (when allowed). */
+async function cleanup(s: Session): Promise<void> {
+  if (s.unfinishedJobs.size > 0 && s.contract.has("showJob")) {
+    const deadline = Date.now() + s.config.timeouts.jobMs;
+    for (const job of [...s.unfinishedJobs]) {
+      while (Date.now() < deadline) {
+        const polled = await s.call("showJob", { actor: "owner", params: { project_id: s.projectOf("owner"), job_id: job }, purpose: "cleanup: wait for a job the run started" });
+        const status = (s.json(polled) as { status?: unknown } | undefined)?.status;
+        if (polled.response?.status !== 200 || status === "SUCCESS" || status === "FAIL") break;
+        await new Promise((resolve) => setTimeout(resolve, s.config.timeouts.jobPollMs));
+      }
+      s.unfinishedJobs.delete(job);
+    }
+  }
+  if (!s.config.destructive) return;
+  for (const pair of [...s.added.values()]) {
+    const removed = await s.call("removeImageMember", { actor: "owner", params: { image_id: pair.image, member_id: pair.project }, purpose: "cleanup: remove a member the run added" });
+    if (removed.response?.status === 404) s.added.delete(pairKey(pair));
+  }
+}
+
+function summarise(s: Session, check: CheckName): CheckSummary {
+  const findings = s.findings.filter((f) => f.check === check);
+  const failed = findings.filter((f) => !f.ok).length;
+  const skipped = s.skips.some((k) => k.check === check);
+  return { check, assertions: findings.length, failed, status: failed > 0 ? "failed" : findings.length > 0 ? "passed" : skipped ? "skipped" : "not-run" };
+}
+
+function buildCells(s: Session): CellResult[] {
+  const cells: CellResult[] = [];
+  for (const op of s.contract.operations) {
+    for (const check of checkNames) {
+      if (!s.selected(check)) continue;
+      const findings = s.findings.filter((f) => f.check === check && f.operation === op.id);
+      const failures = findings.filter((f) => !f.ok);
+      const notes = s.skips.filter((k) => k.check === check && k.operation === op.id).map((k) => k.reason);
+      const status: CellStatus = failures.length > 0 ? "failed" : findings.length > 0 ? "passed" : notes.length > 0 ? "skipped" : "not-run";
+      cells.push({ operation: op.id, check, status, assertions: findings.length, failures, notes });
+    }
+  }
+  return cells;
+}
