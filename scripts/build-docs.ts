@@ -102,6 +102,13 @@ export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBui
   }
 }
 
+// Redoc 3 shows only the x-codeSamples whose label matches one of these keys; Payload is the request example.
+const sampleLanguages = [
+  { key: "curl", label: "curl", lang: "bash" },
+  { key: "typescript", label: "TypeScript", lang: "typescript" },
+  { key: "payload", label: "Payload", lang: "json" },
+];
+
 interface PageOptions {
   lang: DocsPage["lang"];
   title: string;
@@ -116,7 +123,7 @@ async function renderPage(source: string, output: string, page: PageOptions): Pr
     "--output", output,
     "--title", page.title,
     "--template", join(docsSiteDir, "page.hbs"),
-    "--openapi", JSON.stringify({ downloadUrls: page.downloads }),
+    "--openapi", JSON.stringify({ downloadUrls: page.downloads, codeSamples: { languages: sampleLanguages } }),
     ...Object.entries(page.template).map(([key, value]) => `--templateOptions.${key}=${value}`),
   ];
   try {
