@@ -41,7 +41,8 @@ export async function negativeDataRejection(s: Session): Promise<void> {
     for (const paramCase of paramCases) {
       if (skipped(s, op, paramCase)) continue;
       const body = bodyBase();
-      await send(s, op, { ...params, [paramCase.name]: paramCase.value }, body === undefined ? { description: paramCase.description, omitBody: true } : { description: paramCase.description, body });
+      const { description, rules } = paramCase;
+      await send(s, op, { ...params, [paramCase.name]: paramCase.value }, body === undefined ? { description, rules, omitBody: true } : { description, rules, body });
     }
   }
 }
