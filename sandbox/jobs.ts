@@ -49,6 +49,9 @@ export class JobRunner {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const jobId = this.queue[0] as string;
+      // With a delay, a job visibly waits as INIT, then as RUNNING with no results, before its first chunk.
+      await this.pause();
+      if (this.stopped) return;
       this.start(jobId);
       let finished = false;
       while (!finished) {

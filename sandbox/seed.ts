@@ -2,7 +2,7 @@
 // every start; the database only holds what clients create (members and jobs).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { loadSpecDocument, type SpecDocument } from "./spec.ts";
@@ -72,6 +72,23 @@ const seedSchema = {
   },
 };
 
+let loadedSpec: SpecDocument | undefined;
+const defaultSpec = () => (loadedSpec ??= loadSpecDocument());
+
+const validators = new WeakMap<SpecDocument, ValidateFunction<Seed>>();
+
+function seedValidator(doc: SpecDocument): ValidateFunction<Seed> {
+  let validate = validators.get(doc);
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: false, strict: false });
+    addFormats(ajv);
+    ajv.addSchema(doc, "spec");
+    validate = ajv.compile<Seed>(seedSchema);
+    validators.set(doc, validate);
+  }
+  return validate;
+}
+
 /** Reads and checks a seed file; every problem names the file and the field. */
 export function loadSeedFile(path: string, doc?: SpecDocument): Seed {
   let text: string;
@@ -90,11 +107,8 @@ export function loadSeedFile(path: string, doc?: SpecDocument): Seed {
 }
 
 /** Checks a parsed seed (from a file or given inline) and resolves image owners to project ids. */
-export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = loadSpecDocument()): Seed {
-  const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats(ajv);
-  ajv.addSchema(doc, "spec");
-  const validate = ajv.compile<Seed>(seedSchema);
+export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = defaultSpec()): Seed {
+  const validate = seedValidator(doc);
   if (!validate(raw)) {
     const error = validate.errors?.[0];
     const params = (error?.params ?? {}) as Record<string, unknown>;

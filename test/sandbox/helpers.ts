@@ -50,14 +50,14 @@ export interface CallOptions {
   /** Sent as JSON with Content-Type: application/json. */
   json?: unknown;
   /** Sent as-is (set the Content-Type yourself). */
-  raw?: string | Buffer;
+  raw?: string;
   headers?: Record<string, string>;
 }
 
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (options.token !== undefined) headers["X-Auth-Token"] = options.token;
-  let body: string | Buffer | undefined = options.raw;
+  let body = options.raw;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers["Content-Type"] ??= "application/json";
