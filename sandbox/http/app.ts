@@ -111,13 +111,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       },
     };
   };
-  for (const op of deps.operations.filter((o) => o.hasBody)) app.route(routeFor(op));
+  const withBody = deps.operations.filter((o) => o.hasBody).map(routeFor);
+  const withoutBody = deps.operations.filter((o) => !o.hasBody).map(routeFor);
+  for (const route of withBody) app.route(route);
   // Operations without a request body ignore whatever body comes along (glanceclient sends DELETE
   // with Content-Type: application/octet-stream), in a context of their own.
   app.register(async (bodyless) => {
     bodyless.removeAllContentTypeParsers();
     bodyless.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, undefined));
-    for (const op of deps.operations.filter((o) => !o.hasBody)) bodyless.route(routeFor(op));
+    for (const route of withoutBody) bodyless.route(route);
   });
 
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;

@@ -1,5 +1,9 @@
 // Shared by the sandbox tests: the default seed's ids and tokens, a small HTTP caller, and a check
 // of responses against the contract.
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { afterAll, expect } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
 import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type ResponseObject } from "../helpers/openapi.ts";
@@ -81,6 +85,9 @@ export function caller(baseUrl: string) {
 export const spec = loadSpec();
 const validator = schemaValidator(spec);
 
+/** Errors of `value` against the spec schema at `ref` (empty when it conforms). */
+export const schemaCheck = (ref: string, value: unknown): string[] => validator.validate(ref, value);
+
 /**
  * Asserts that a response is one the contract declares for the operation: the status is listed,
  * the body matches the declared schema, and every declared header is present and well-formed.
@@ -114,4 +121,44 @@ export async function pollJob(baseUrl: string, tokenValue: string, projectId: st
     if (reply.body.status === "SUCCESS" || reply.body.status === "FAIL") return { final: reply.body, seen };
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+export const cliPath = resolve(import.meta.dirname, "..", "..", "sandbox", "cli.ts");
+
+/** Runs the sandbox CLI to completion and returns its exit code and output. */
+export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ["--import", "tsx", cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("exit", (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+export interface CliSandbox {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  url: string;
+  /** Every stdout line so far, the "listening" line first. */
+  lines: string[];
+}
+
+/** Starts the sandbox CLI and resolves once it prints its address; killed after the file's tests. */
+export function startCli(args: string[]): Promise<CliSandbox> {
+  const child = spawn(process.execPath, ["--import", "tsx", cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  afterAll(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolveStart, reject) => {
+    child.once("exit", (code) => reject(new Error(`sandbox exited early with ${code}: ${stderr}`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      const match = /^sandbox listening on (http:\/\/\S+)$/.exec(line);
+      if (match) resolveStart({ child, url: match[1] as string, lines });
+    });
+  });
 }
