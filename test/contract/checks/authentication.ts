@@ -10,6 +10,10 @@ export async function authentication(s: Session): Promise<void> {
       s.skip("authentication", op.id, "the spec declares no security requirement");
       continue;
     }
+    if (op.method === "DELETE" && !s.config.destructive) {
+      s.skip("authentication", op.id, "destructive steps are off");
+      continue;
+    }
     const params = Object.fromEntries(op.pathParams.map((p) => [p.name, p.name === "project_id" ? s.projectOf("owner") : String(sampleValue(s.contract, p.schema))]));
     const body = op.body ? validBody(s.contract, op) : undefined;
     for (const [actor, label] of [["anonymous", "no credentials"], ["bogus", "bogus credentials"]] as const) {

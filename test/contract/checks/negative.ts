@@ -19,6 +19,10 @@ export async function negativeDataRejection(s: Session): Promise<void> {
       s.skip("negative_data_rejection", op.id, `set-up failed: ${setupProblem}`);
       continue;
     }
+    if (op.method === "DELETE" && !s.config.destructive) {
+      s.skip("negative_data_rejection", op.id, "destructive steps are off");
+      continue;
+    }
     const params: Record<string, string> = {};
     for (const p of op.pathParams) {
       params[p.name] = ({ image_id: image, member_id: member, project_id: s.projectOf("owner") } as Record<string, string>)[p.name] ?? "";

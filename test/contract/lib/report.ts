@@ -60,8 +60,10 @@ export function renderExchange(exchange: Exchange): string {
   return [...requestLines, ...responseLines].join("\n");
 }
 
+/** The first `bodyLimit` characters, with control characters (other than tab, newline and carriage return) shown as U+FFFD. */
 function clip(text: string): string {
-  return text.length > bodyLimit ? `${text.slice(0, bodyLimit)}... (${text.length} characters)` : text;
+  const shown = text.slice(0, bodyLimit).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "\uFFFD");
+  return text.length > bodyLimit ? `${shown}... (${text.length} characters)` : shown;
 }
 
 function indent(text: string, prefix: string): string {
@@ -76,7 +78,7 @@ export function renderSummary(result: RunResult): string {
   for (const c of result.cells) counts[c.status]++;
   const verdict = result.passed ? "PASSED" : "FAILED";
   const lines = [
-    `${verdict}: ${counts.failed} failed, ${counts.passed} passed, ${counts.skipped} skipped (operation x check) · ${result.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s`,
+    `${verdict}: ${counts.failed} failed, ${counts.passed} passed, ${counts.skipped} skipped, ${counts["not-run"]} with nothing to judge (operation x check) · ${result.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s`,
   ];
   for (const note of result.notes) lines.push(`note: ${note}`);
   if (result.leftovers.length > 0) lines.push(`left in place: ${result.leftovers.map((p) => `${p.project} on ${p.image}`).join(", ")}`);

@@ -100,6 +100,7 @@ export class Session {
 
   async call(operationId: string, options: CallOptions): Promise<Exchange> {
     const op = this.contract.op(operationId);
+    if (op.method === "DELETE" && !this.config.destructive) throw new Error(`${operationId}: no DELETE may be sent while destructive steps are off`);
     const request: RecordedRequest = {
       method: op.method,
       url: this.config.baseUrl + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params[name] ?? `{${name}}`)),

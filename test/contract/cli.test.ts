@@ -1,0 +1,134 @@
+// The ims-contract command: progress, table, failure details and exit code, the JUnit and JSON
+// reports, and the `ims-contract` bin run as a separate process.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { main } from "./cli.ts";
+import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
+import { startFaultProxy, type RunningProxy } from "./faults/proxy.ts";
+import { checkNames } from "./lib/checks.ts";
+import type { RunResult } from "./lib/run.ts";
+
+const repoRoot = resolve(import.meta.dirname, "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "ims-contract-cli-"));
+
+let sandbox: Sandbox;
+let faulty: RunningProxy;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, quiet: true });
+  const fault = faults.find((f) => f.id === "add-answers-201");
+  if (!fault) throw new Error("fault add-answers-201 is missing from the catalogue");
+  faulty = await startFaultProxy(sandbox.url, fault);
+});
+afterAll(async () => {
+  await faulty?.close();
+  await sandbox?.close();
+});
+
+async function cli(args: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const code = await main(["--config", sandboxConfigPath, ...args], (line) => lines.push(line));
+  return { code, output: lines.join("\n") };
+}
+
+describe("against a conforming server", () => {
+  let run: { code: number; output: string };
+  const junit = join(dir, "pass.xml");
+  const json = join(dir, "pass.json");
+  beforeAll(async () => {
+    run = await cli(["--base-url", sandbox.url, "--junit", junit, "--json", json]);
+  });
+
+  test("exits 0 and says PASSED", () => {
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^PASSED: 0 failed, 63 passed/m);
+  });
+
+  test("prints one progress line per check", () => {
+    for (const check of checkNames) expect(run.output).toMatch(new RegExp(`^✓ ${check} +\\d+ assertions$`, "m"));
+  });
+
+  test("prints the operation x check table", () => {
+    for (const op of ["listImageMembers", "addImageMember", "showImageMember", "updateImageMember", "removeImageMember", "batchAddImageMembers", "showJob"]) {
+      expect(run.output).toMatch(new RegExp(`^${op} +(pass|-) +`, "m"));
+    }
+  });
+
+  test("writes a JUnit report with one suite per check and one case per operation", () => {
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ims-contract" tests="63" failures="0"/);
+    expect(xml.match(/<testsuite /g)).toHaveLength(9);
+    expect(xml.match(/<testcase /g)).toHaveLength(63);
+    expect(xml).not.toContain("<failure");
+  });
+
+  test("writes a JSON report of every cell", () => {
+    const report = JSON.parse(readFileSync(json, "utf8")) as RunResult & { tool: string };
+    expect(report).toMatchObject({ tool: "ims-contract", passed: true, profile: "ims", baseUrl: sandbox.url });
+    expect(report.cells).toHaveLength(63);
+  });
+});
+
+describe("against a faulty server", () => {
+  let run: { code: number; output: string };
+  const junit = join(dir, "fail.xml");
+  const json = join(dir, "fail.json");
+  beforeAll(async () => {
+    run = await cli(["--base-url", faulty.url, "--junit", junit, "--json", json]);
+  });
+
+  test("exits 1 and marks the failing cell in the table", () => {
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/^✗ status_code_conformance +\d+ of \d+ assertions failed$/m);
+    expect(run.output).toMatch(/^addImageMember +FAIL( +(pass|-)){7} +FAIL *$/m);
+    expect(run.output).toMatch(/^FAILED: /m);
+  });
+
+  test("shows the reason, the request and the response of each failure", () => {
+    const block = run.output.slice(run.output.indexOf("✗ addImageMember › status_code_conformance"));
+    expect(block).toContain("reason: 201 is not declared for addImageMember (declared: 200, 400, 401, 403, 404, 409, 413, 415, 500, 503)");
+    expect(block).toMatch(/request \(flow: the owner adds the member; as owner\):\n +POST http:\/\/127\.0\.0\.1:\d+\/v2\/images\/[0-9a-f-]{36}\/members/);
+    expect(block).toMatch(/response \(\d+ ms\):\n +201 Created/);
+  });
+
+  test("masks credentials in what it prints and writes", () => {
+    expect(run.output).not.toContain("owner-token");
+    expect(readFileSync(json, "utf8")).not.toContain("owner-token");
+    expect(readFileSync(junit, "utf8")).not.toContain("owner-token");
+  });
+
+  test("reports the failure in JUnit and JSON", () => {
+    expect(readFileSync(junit, "utf8")).toMatch(/<testcase name="addImageMember" classname="ims-contract.status_code_conformance">\n +<failure message="201 is not declared/);
+    const report = JSON.parse(readFileSync(json, "utf8")) as RunResult;
+    expect(report.passed).toBe(false);
+    const cell = report.cells.find((c) => c.operation === "addImageMember" && c.check === "status_code_conformance");
+    expect(cell?.failures[0]?.exchange?.response?.status).toBe(201);
+  });
+});
+
+describe("options", () => {
+  test("--checks limits the run to the named checks", async () => {
+    const { code, output } = await cli(["--base-url", faulty.url, "--checks", "authentication", "--quiet"]);
+    expect(code).toBe(0);
+    expect(output).toMatch(/^operation +authn *$/m);
+  });
+});
+
+describe("the ims-contract bin", () => {
+  const bin = join(repoRoot, "scripts", "ims-contract.mjs");
+  const exec = promisify(execFile);
+
+  test("runs from another directory and exits 0 against the sandbox", async () => {
+    const { stdout } = await exec(process.execPath, [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"], { cwd: tmpdir() });
+    expect(stdout).toMatch(/^PASSED: /m);
+  });
+
+  test("exits 2 on a config it cannot read", async () => {
+    const failure = await exec(process.execPath, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch((err: { code: number; stdout: string }) => err);
+    expect(failure).toMatchObject({ code: 2, stdout: expect.stringContaining("cannot read the file") });
+  });
+});

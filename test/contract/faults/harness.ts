@@ -1,0 +1,29 @@
+// Runs the contract suite against the sandbox behind a fault proxy (or a transparent one).
+import { startSandbox } from "../../../sandbox/server.ts";
+import { loadConfigFile } from "../lib/config.ts";
+import { Contract } from "../lib/contract.ts";
+import { runContract, type RunResult } from "../lib/run.ts";
+import { sandboxConfigPath, type Fault } from "./catalogue.ts";
+import { startFaultProxy, type FaultHooks } from "./proxy.ts";
+
+const contract = Contract.load("ims");
+
+/** Short timeouts: the sandbox answers in milliseconds and its jobs finish at once. */
+export const faultRunTimeouts = { requestMs: 2000, jobMs: 1500, jobPollMs: 25 };
+
+export async function runBehind(hooks: FaultHooks | Fault): Promise<RunResult> {
+  const sandbox = await startSandbox({ port: 0, quiet: true });
+  const proxy = await startFaultProxy(sandbox.url, hooks);
+  try {
+    const config = loadConfigFile(sandboxConfigPath, { baseUrl: proxy.url });
+    return await runContract({ ...config, timeouts: faultRunTimeouts }, {}, contract);
+  } finally {
+    await proxy.close();
+    await sandbox.close();
+  }
+}
+
+/** The operation x check cells a run failed, as `operation › check`. */
+export function failedCells(result: RunResult): string[] {
+  return result.cells.filter((c) => c.status === "failed").map((c) => `${c.operation} › ${c.check}`);
+}

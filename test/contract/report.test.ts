@@ -1,0 +1,55 @@
+// Report rendering details that a live run rarely exercises: markup and control characters from a
+// server's response must not break the JUnit XML, and long bodies are clipped in the text report.
+import { describe, expect, test } from "vitest";
+import type { Exchange } from "./lib/http.ts";
+import { junitReport, renderExchange } from "./lib/report.ts";
+import type { RunResult } from "./lib/run.ts";
+
+const exchange: Exchange = {
+  id: 1,
+  operation: "listImageMembers",
+  purpose: "test",
+  actor: "owner",
+  params: {},
+  request: { method: "GET", url: "http://127.0.0.1:1/v2/images/x/members", headers: { "X-Auth-Token": "a-long-secret-token" } },
+  response: { status: 200, statusText: "OK", headers: { "content-type": "text/html" }, body: `<html>&"quoted"\u0000\u0007${"x".repeat(3000)}</html>`, durationMs: 1 },
+};
+
+const result: RunResult = {
+  baseUrl: "http://127.0.0.1:1",
+  profile: "openstack",
+  startedAt: "2026-01-01T00:00:00.000Z",
+  durationMs: 5,
+  operations: ["listImageMembers"],
+  checks: ["content_type_conformance"],
+  cells: [{ operation: "listImageMembers", check: "content_type_conformance", status: "failed", assertions: 1, failures: [{ check: "content_type_conformance", operation: "listImageMembers", ok: false, reason: "Content-Type <text/html> & co", exchange }], notes: [] }],
+  requests: 1,
+  leftovers: [],
+  notes: [],
+  passed: false,
+};
+
+describe("JUnit report", () => {
+  const xml = junitReport(result);
+
+  test("escapes markup and drops characters XML cannot carry", () => {
+    expect(xml).toContain('message="Content-Type &lt;text/html&gt; &amp; co"');
+    expect(xml).toContain("&lt;html&gt;&amp;&quot;quoted&quot;");
+    expect(xml).not.toMatch(/[\u0000\u0007]/);
+  });
+
+  test("holds no raw markup from the response", () => {
+    const body = xml.slice(xml.indexOf("<failure"), xml.indexOf("</failure>"));
+    expect(body).not.toContain("<html>");
+  });
+});
+
+describe("text report", () => {
+  test("masks the token, clips long bodies and replaces control characters", () => {
+    const text = renderExchange(exchange);
+    expect(text).not.toContain("a-long-secret-token");
+    expect(text).toContain("X-Auth-Token: a-l***en");
+    expect(text).toContain(`... (${exchange.response?.body.length} characters)`);
+    expect(text).not.toMatch(/[\u0000\u0007]/);
+  });
+});

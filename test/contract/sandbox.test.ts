@@ -1,0 +1,95 @@
+// The contract suite against the reference sandbox: every check passes with the documented
+// example config, the openstack profile stays on /v2, and with destructive steps off nothing is
+// removed.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { sandboxConfigPath } from "./faults/catalogue.ts";
+import { faultRunTimeouts } from "./faults/harness.ts";
+import { startFaultProxy, type ProxiedRequest, type RunningProxy } from "./faults/proxy.ts";
+import { checkNames } from "./lib/checks.ts";
+import { loadConfigFile, type ContractConfig } from "./lib/config.ts";
+import { PreconditionError, runContract, type RunResult } from "./lib/run.ts";
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, quiet: true });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+function config(overrides: Partial<ContractConfig> = {}, baseUrl = sandbox.url): ContractConfig {
+  return { ...loadConfigFile(sandboxConfigPath, { baseUrl }), timeouts: faultRunTimeouts, ...overrides };
+}
+
+/** Runs the suite through a proxy that only records what the suite sends. */
+async function recorded(overrides: Partial<ContractConfig>): Promise<{ result: RunResult; requests: ProxiedRequest[] }> {
+  const requests: ProxiedRequest[] = [];
+  const proxy: RunningProxy = await startFaultProxy(sandbox.url, {
+    request: (req) => {
+      requests.push(req);
+      return req;
+    },
+  });
+  try {
+    return { result: await runContract(config(overrides, proxy.url)), requests };
+  } finally {
+    await proxy.close();
+  }
+}
+
+describe("against the sandbox with the example config", () => {
+  let result: RunResult;
+  beforeAll(async () => {
+    result = await runContract(config());
+  });
+
+  test("every operation passes every check", () => {
+    const failed = result.cells.filter((c) => c.status === "failed").map((c) => `${c.operation} › ${c.check}: ${c.failures[0]?.reason}`);
+    expect(failed).toEqual([]);
+    expect(result.passed).toBe(true);
+  });
+
+  test("all seven operations are judged by all nine checks", () => {
+    expect(result.operations).toHaveLength(7);
+    expect(result.checks).toEqual([...checkNames]);
+    expect(result.cells).toHaveLength(7 * 9);
+    const judged = result.cells.filter((c) => c.status === "passed");
+    // removeImageMember's 204 has no body to validate; every other cell holds assertions.
+    expect(judged.length).toBeGreaterThanOrEqual(7 * 9 - 1);
+  });
+
+  test("it removes every member it added", () => {
+    expect(result.leftovers).toEqual([]);
+  });
+
+  test("a second run finds a clean server and passes again", async () => {
+    expect((await runContract(config())).passed).toBe(true);
+  });
+});
+
+describe("profile openstack", () => {
+  test("judges only the five /v2 operations and never calls /v1", async () => {
+    const { result, requests } = await recorded({ profile: "openstack" });
+    expect(result.passed).toBe(true);
+    expect(result.operations).toEqual(["listImageMembers", "addImageMember", "showImageMember", "updateImageMember", "removeImageMember"]);
+    expect(requests.length).toBeGreaterThan(50);
+    expect(requests.filter((r) => !r.url.startsWith("/v2/"))).toEqual([]);
+  });
+});
+
+describe("with destructive steps off", () => {
+  test("sends no DELETE, passes, lists what it left, and blocks the next run until a destructive one clears it", async () => {
+    const { result, requests } = await recorded({ destructive: false });
+    expect(requests.filter((r) => r.method === "DELETE")).toEqual([]);
+    expect(result.passed).toBe(true);
+    expect(result.cells.find((c) => c.operation === "removeImageMember" && c.check === "stateful_flows")?.status).toBe("skipped");
+    expect(result.leftovers.map((p) => p.project)).toContain(config().actors.member.project);
+
+    await expect(runContract(config({ destructive: false }))).rejects.toThrow(PreconditionError);
+
+    const cleared = await runContract(config());
+    expect(cleared.passed).toBe(true);
+    expect(cleared.leftovers).toEqual([]);
+  });
+});
