@@ -34,10 +34,17 @@ export const image = {
 /** A project id no seed lists; the sandbox accepts it as a member all the same. */
 export const unknownProject = (n: number) => n.toString(16).padStart(32, "a");
 
+// Everything the helpers start is stopped once the importing test file is done. Registered here, at
+// import time, because hooks added from inside a test or a beforeAll would not run.
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterAll(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
 /** Starts a quiet sandbox on a free port, stopped after the file's tests. */
 export async function sandboxForFile(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox({ port: 0, quiet: true, ...options });
-  afterAll(() => sandbox.close());
+  cleanups.push(() => sandbox.close());
   return sandbox;
 }
 
@@ -147,7 +154,7 @@ export interface CliSandbox {
 /** Starts the sandbox CLI and resolves once it prints its address; killed after the file's tests. */
 export function startCli(args: string[]): Promise<CliSandbox> {
   const child = spawn(process.execPath, ["--import", "tsx", cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  afterAll(() => {
+  cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
   const lines: string[] = [];
