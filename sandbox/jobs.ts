@@ -13,7 +13,7 @@ export interface JobPacing {
   delayMs: number;
 }
 
-export const defaultJobPacing: JobPacing = { chunkSize: 500, delayMs: 0 };
+export const defaultJobPacing: JobPacing = { chunkSize: 200, delayMs: 0 };
 
 export class JobRunner {
   private readonly queue: string[] = [];
@@ -97,9 +97,11 @@ export class JobRunner {
       const projects = JSON.parse(job.projects) as string[];
       const end = Math.min(job.total, job.done + this.pacing.chunkSize);
       let failed = job.failed;
-      const now = this.clock();
+      const now = memberTime(this.clock());
+      // Member counts, read once per image and kept up to date by this chunk (it holds the write lock).
+      const counts = new Map<string, number>();
       for (let pair = job.done; pair < end; pair++) {
-        const result = this.sharePair(pair, images[Math.floor(pair / projects.length)] as string, projects[pair % projects.length] as string, memberTime(now));
+        const result = this.sharePair(pair, images[Math.floor(pair / projects.length)] as string, projects[pair % projects.length] as string, now, counts);
         if (result.status === "failed") failed++;
         this.store.insertResult(jobId, result);
       }
@@ -112,13 +114,16 @@ export class JobRunner {
   }
 
   /** One pair behaves like addImageMember, except that an existing membership counts as a success. */
-  private sharePair(pair: number, imageId: string, projectId: string, now: string): JobResultRow {
+  private sharePair(pair: number, imageId: string, projectId: string, now: string, counts: Map<string, number>): JobResultRow {
     const base = { pair, image_id: imageId, project_id: projectId };
     if (this.store.isMember(imageId, projectId)) return { ...base, status: "success", error_code: null, fail_reason: null };
-    if (this.store.memberCount(imageId) >= this.memberLimit) {
+    const count = counts.get(imageId) ?? this.store.memberCount(imageId);
+    if (count >= this.memberLimit) {
+      counts.set(imageId, count);
       return { ...base, status: "failed", error_code: ImsCode.memberLimit, fail_reason: `Image ${imageId} has reached its limit of ${this.memberLimit} members.` };
     }
     this.store.insertMember(imageId, projectId, now);
+    counts.set(imageId, count + 1);
     return { ...base, status: "success", error_code: null, fail_reason: null };
   }
 }
