@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
+import { checkNames } from "./lib/checks.ts";
 import { ConfigError, loadConfigFile, type ConfigOverrides } from "./lib/config.ts";
 import { jsonReport, junitReport, progressLine, renderReport } from "./lib/report.ts";
 import { PreconditionError, runContract } from "./lib/run.ts";
@@ -52,7 +53,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     throw err;
   }
 
-  if (!options.quiet) out(`ims-contract → ${config.baseUrl} (profile ${config.profile}, checks: ${config.checks.length === 9 ? "all" : config.checks.join(", ")})\n`);
+  if (!options.quiet) out(`ims-contract → ${config.baseUrl} (profile ${config.profile}, checks: ${config.checks.length === checkNames.length ? "all" : config.checks.join(", ")})\n`);
   let result;
   try {
     result = await runContract(config, { checkDone: (summary) => options.quiet || out(progressLine(summary)) });

@@ -1,8 +1,8 @@
 // Actors identified by OpenStack identity headers instead of a token: the Glance example config,
 // run against the sandbox behind a proxy that does what Glance's ContextMiddleware does (trust
 // X-Project-Id when X-Identity-Status is "Confirmed", refuse everything else with 401).
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
 import { faultRunTimeouts } from "./faults/harness.ts";
 import { startFaultProxy, type ProxiedRequest, type RunningProxy } from "./faults/proxy.ts";

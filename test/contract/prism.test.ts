@@ -1,12 +1,12 @@
 // The response checks against the Prism mock: every answer the mock gives on the suite's walk
 // through the API has a declared status, media type, headers and a schema-valid body. The
 // behaviour checks, which a stateless mock cannot pass, show that the suite tells the two apart.
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startPrism, type RunningServer } from "../../docs-site/lib/processes.ts";
 import { responseChecks } from "./lib/checks.ts";
 import { loadConfigFile } from "./lib/config.ts";
 import { runContract } from "./lib/run.ts";
-import { resolve } from "node:path";
 
 const prismConfigPath = resolve(import.meta.dirname, "examples", "prism.yaml");
 

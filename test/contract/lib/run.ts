@@ -64,6 +64,7 @@ const phases: { check: CheckName; run: (s: Session) => Promise<void> }[] = [
 export async function runContract(config: ContractConfig, listener: RunListener = {}, contract = Contract.load(config.profile)): Promise<RunResult> {
   const started = Date.now();
   const s = new Session(config, contract);
+  let leftovers: Pair[] = [];
   try {
     await preflight(s);
     for (const phase of phases) {
@@ -74,7 +75,7 @@ export async function runContract(config: ContractConfig, listener: RunListener 
       await cleanup(s);
       if (s.selected(phase.check)) listener.checkDone?.(summarise(s, phase.check));
     }
-    await cleanup(s);
+    leftovers = await cleanup(s);
     for (const check of responseChecks) if (s.selected(check)) listener.checkDone?.(summarise(s, check));
   } finally {
     s.close();
@@ -89,31 +90,42 @@ export async function runContract(config: ContractConfig, listener: RunListener 
     checks: config.checks,
     cells,
     requests: s.exchanges.length,
-    leftovers: [...s.added.values()],
+    leftovers,
     notes: s.notes,
     passed: cells.every((c) => c.status !== "failed"),
   };
 }
 
-/** Removes memberships of the suite's projects that an earlier run left on the fixture images. */
+/**
+ * Removes memberships of the suite's projects that an earlier run left on the fixture images, and
+ * notes which members each image has, so that cleanup can tell what this run added.
+ */
 async function preflight(s: Session): Promise<void> {
   const projects = new Set([s.projectOf("member"), ...s.config.fixtures.otherProjects]);
   for (const image of s.config.fixtures.shareableImages) {
     const listed = await s.call("listImageMembers", { actor: "owner", params: { image_id: image }, purpose: "preflight: members left from earlier runs" });
     if (!listed.response) throw new PreconditionError(`${s.config.baseUrl} does not answer: ${listed.error}`);
-    const leftovers = (memberRows(s, listed) ?? []).map((r) => r.member_id).filter((m): m is string => typeof m === "string" && projects.has(m));
-    if (leftovers.length === 0) continue;
-    if (!s.config.destructive) {
+    const rows = memberRows(s, listed);
+    if (!rows) continue;
+    const members = rows.map((r) => String(r.member_id));
+    const leftovers = members.filter((m) => projects.has(m));
+    if (leftovers.length > 0 && !s.config.destructive) {
       throw new PreconditionError(`image ${image} already has ${leftovers.join(", ")} as members and destructive steps are off; remove them or use other fixture projects`);
     }
     for (const project of leftovers) {
       await s.call("removeImageMember", { actor: "owner", params: { image_id: image, member_id: project }, purpose: "preflight: remove a member left from an earlier run" });
     }
+    s.baseline.set(image, new Set(members.filter((m) => !projects.has(m))));
   }
 }
 
-/** Waits for jobs the run started, then removes every membership it added (when allowed). */
-async function cleanup(s: Session): Promise<void> {
+/**
+ * Waits for jobs the run started, then (when allowed) removes every membership it added: those it
+ * tracked, and any member that appeared on a fixture image since the preflight (a lax server may
+ * store a member under another id than the one sent, e.g. Glance turns `true` into "1").
+ * Returns the memberships still in place.
+ */
+async function cleanup(s: Session): Promise<Pair[]> {
   if (s.unfinishedJobs.size > 0 && s.contract.has("showJob")) {
     const deadline = Date.now() + s.config.timeouts.jobMs;
     for (const job of [...s.unfinishedJobs]) {
@@ -126,11 +138,21 @@ async function cleanup(s: Session): Promise<void> {
       s.unfinishedJobs.delete(job);
     }
   }
-  if (!s.config.destructive) return;
-  for (const pair of [...s.added.values()]) {
-    const removed = await s.call("removeImageMember", { actor: "owner", params: { image_id: pair.image, member_id: pair.project }, purpose: "cleanup: remove a member the run added" });
-    if (removed.response?.status === 404) s.added.delete(pairKey(pair));
+  const remove = async (pair: Pair, purpose: string) => {
+    const removed = await s.call("removeImageMember", { actor: "owner", params: { image_id: pair.image, member_id: pair.project }, purpose });
+    const status = removed.response?.status ?? 0;
+    if (status === 404 || (status >= 200 && status < 300)) s.added.delete(pairKey(pair));
+  };
+  if (s.config.destructive) for (const pair of [...s.added.values()]) await remove(pair, "cleanup: remove a member the run added");
+
+  for (const [image, before] of s.baseline) {
+    const listed = await s.call("listImageMembers", { actor: "owner", params: { image_id: image }, purpose: "cleanup: look for members the run added" });
+    for (const project of (memberRows(s, listed) ?? []).map((r) => String(r.member_id)).filter((m) => !before.has(m))) {
+      s.track({ image, project });
+      if (s.config.destructive) await remove({ image, project }, "cleanup: remove a member that appeared during the run");
+    }
   }
+  return [...s.added.values()];
 }
 
 function summarise(s: Session, check: CheckName): CheckSummary {

@@ -50,6 +50,8 @@ export class Session {
   readonly added = new Map<string, Pair>();
   /** Jobs the run started whose end it has not seen. */
   readonly unfinishedJobs = new Set<string>();
+  /** Members each fixture image had when the run started (after removing earlier runs' leftovers). */
+  readonly baseline = new Map<string, Set<string>>();
   /** Jobs the run started, newest last. */
   readonly jobs: string[] = [];
   private readonly http: HttpClient;
