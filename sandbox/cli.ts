@@ -65,7 +65,6 @@ try {
     maxQueuedJobs: opts.maxQueuedJobs,
     quiet: opts.quiet === true,
   });
-  console.log(`sandbox listening on ${sandbox.url}`);
   const stop = () => {
     sandbox.close().then(
       () => process.exit(0),
@@ -77,6 +76,7 @@ try {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  console.log(`sandbox listening on ${sandbox.url}`);
 } catch (error) {
   console.error(`sandbox: ${(error as Error).message}`);
   process.exit(1);
