@@ -72,10 +72,9 @@ export async function runContract(config: ContractConfig, listener: RunListener 
       const walkOnly = phase.check === "stateful_flows" && responseChecks.some((c) => s.selected(c));
       if (!s.selected(phase.check) && !walkOnly) continue;
       await phase.run(s);
-      await cleanup(s);
+      leftovers = await cleanup(s);
       if (s.selected(phase.check)) listener.checkDone?.(summarise(s, phase.check));
     }
-    leftovers = await cleanup(s);
     for (const check of responseChecks) if (s.selected(check)) listener.checkDone?.(summarise(s, check));
   } finally {
     s.close();
