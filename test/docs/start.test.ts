@@ -2,7 +2,7 @@
 // them without leaving a process behind. The builds are skipped here (--no-build): the docs build is
 // covered by the other docs tests, and rebuilding generated/ would race with tests that read it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/build-docs.ts";
@@ -11,6 +11,7 @@ let dir: string;
 let start: ChildProcess | undefined;
 
 beforeAll(() => {
+  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
   dir = mkdtempSync(join(repoRoot, ".tmp", "start-docs-"));
   writeFileSync(join(dir, "index.html"), "<!DOCTYPE html><title>fixture docs</title><p>fixture docs</p>\n");
 });
