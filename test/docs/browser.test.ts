@@ -88,11 +88,11 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
     for (const tag of doc().tags as JsonObject[]) {
       await menu.getByText(tagLabel(tag), { exact: true }).click();
       for (const { op } of ops.filter((o) => o.op.tags?.includes(String(tag.name)))) {
-        await menu.getByText(op.summary ?? "", { exact: true }).waitFor({ state: "visible", timeout: 5_000 });
+        await menu.getByText(op.summary ?? "", { exact: true }).waitFor({ state: "visible", timeout: 15_000 });
       }
       if (tag === (doc().tags as JsonObject[])[0]) await page.screenshot({ path: join(screenshotDir, `${lang}-tag-expanded.png`) });
     }
-  });
+  }, 90_000);
 
   it("shows request and response examples and both code samples for every operation", async () => {
     const { page } = visited;
@@ -104,20 +104,20 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
       await menu.getByText(op.summary ?? "", { exact: true }).click();
       // Each operation renders in a container whose id ends with its lower-cased operationId.
       const section = page.locator(`[id$="/${op.operationId.toLowerCase()}"]`);
-      await section.locator("h2").filter({ hasText: op.summary ?? "" }).first().waitFor({ timeout: 5_000 });
+      await section.locator("h2").filter({ hasText: op.summary ?? "" }).first().waitFor({ timeout: 15_000 });
       const { curl, typescript, request, response } = expectedSnippets(openApi, op);
-      await section.getByText(curl).first().waitFor({ timeout: 5_000 });
-      if (response) await section.getByText(response).first().waitFor({ timeout: 5_000 });
+      await section.getByText(curl).first().waitFor({ timeout: 15_000 });
+      if (response) await section.getByText(response).first().waitFor({ timeout: 15_000 });
       await chooseLanguage(page, section, "TypeScript");
-      await section.getByText(typescript).first().waitFor({ timeout: 5_000 });
+      await section.getByText(typescript).first().waitFor({ timeout: 15_000 });
       if (request) {
         await chooseLanguage(page, section, "Payload");
-        await section.getByText(request).first().waitFor({ timeout: 5_000 });
+        await section.getByText(request).first().waitFor({ timeout: 15_000 });
       }
       if (op.operationId === "updateImageMember") await section.screenshot({ path: join(screenshotDir, `${lang}-operation.png`) });
       await chooseLanguage(page, section, "curl");
     }
-  });
+  }, 90_000);
 
   it("made no request to an outside host except the Redoc badge logo, and none of its own requests failed", () => {
     expect(visited.outside.filter((url) => !harmlessOutside.has(url))).toEqual([]);

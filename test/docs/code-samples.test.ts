@@ -59,7 +59,7 @@ describe("TypeScript samples type-check against the generated types", () => {
     const files = new Set(errors.map((e) => e.file));
     expect([...files].sort()).toEqual(Object.keys(broken).sort());
     expect(errors.find((e) => e.file === "broken-status.ts")?.message).toMatch(/"approved"/);
-  });
+  }, 90_000);
 });
 
 describe("samples against a fresh sandbox (default seed)", () => {
@@ -92,7 +92,7 @@ describe("samples against a fresh sandbox (default seed)", () => {
     expect(outputs.batchAddImageMembers).toMatch(/^job [0-9a-f]{32}\nSUCCESS 0 of 4 pairs failed\n$/);
     expect(outputs.showJob).toMatch(/^SUCCESS 100%\nSUCCESS\n/);
     expect(outputs.showJob?.trim().split("\n").slice(2)).toHaveLength(4);
-  });
+  }, 90_000);
 
   it("the curl samples run in walkthrough order and get the documented success bodies", async () => {
     let jobId = "";
@@ -103,7 +103,7 @@ describe("samples against a fresh sandbox (default seed)", () => {
       expectSuccess(step.operationId, status, body);
       if (step.operationId === "batchAddImageMembers") jobId = (body as { job_id: string }).job_id;
     }
-  });
+  }, 90_000);
 });
 
 describe("curl samples against the Prism mock", () => {
