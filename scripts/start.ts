@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   docs = await serveStatic({ root: docsDir, host, port: opts.docsPort }).catch((error: NodeJS.ErrnoException) => {
     throw new Error(error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message);
   });
-  const [mock, sandbox] = await Promise.all([
+  // allSettled, not all: a server that did start must be stopped even when the other one failed.
+  const started = await Promise.allSettled([
     // Prism's own start-up lines list every route; only its request log is shown.
     startPrism({ host, port: opts.mockPort, onLine: prefixed("mock", /\[CLI\]/) }),
     startSandboxProcess({
@@ -84,7 +85,10 @@ async function main(): Promise<void> {
       onLine: prefixed("sandbox"),
     }),
   ]);
-  children.push(mock, sandbox);
+  for (const result of started) if (result.status === "fulfilled") children.push(result.value);
+  const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure) throw failure.reason;
+  const [mock, sandbox] = children as [RunningServer, RunningServer];
   for (const child of children) {
     child.child.once("exit", (code, signal) => {
       if (stopping) return;

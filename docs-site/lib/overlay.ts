@@ -14,6 +14,7 @@ export interface OverlayAction {
   description?: string;
   /** Hash of the English text this action translates (see englishHash). */
   "x-en-hash"?: string;
+  [extension: `x-${string}`]: unknown;
 }
 
 export interface OverlayDocument {
@@ -51,7 +52,7 @@ export function overlayProblems(doc: unknown): string[] {
 
 /** Applies the overlay to a copy of `doc`. Throws when an action's target matches nothing. */
 export async function applyOverlay<T extends JsonObject>(doc: T, overlay: OverlayDocument, name: string): Promise<T> {
-  const result = await openapiOverlay(structuredClone(doc), { overlaySet: overlay as unknown as { actions: [] } });
+  const result = await openapiOverlay(structuredClone(doc), { overlaySet: { ...overlay } });
   const unused = (result.resultData.unusedActions ?? []) as OverlayAction[];
   if (unused.length) throw new Error(`${name}: ${unused.length} action(s) match nothing in the spec: ${unused.map((a) => a.target).join(", ")}`);
   return result.data as T;
