@@ -135,7 +135,7 @@ export interface paths {
             path: {
                 /**
                  * @description The caller's own project id, the project the IAM token is scoped to.
-                 * @example 9c61004714024f9586705d090530f9fa
+                 * @example 4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d
                  */
                 project_id: components["parameters"]["ProjectId"];
                 /**
@@ -222,6 +222,7 @@ export interface components {
         };
         /** @description The IMS error object that the `/v1` routes return. */
         ImsError: {
+            /** @description The error itself, nested as IMS nests it. */
             error: {
                 /**
                  * @description A stable error code: `IMG.` and four digits for IMS itself (for example `IMG.0027`: the
@@ -368,6 +369,11 @@ export interface components {
         UpdateImageMemberRequest: {
             /** @description The recipient's answer. Any of the three values may be set at any time, including back to `pending`. */
             status: components["schemas"]["MemberStatus"];
+            /**
+             * @description Optional and ignored. openstacksdk repeats the member's project id here when it changes a
+             *     membership, so servers accept the field; the member is always the one named in the path.
+             */
+            member?: components["schemas"]["ProjectId"];
             /**
              * @description IMS only: the CBR vault that receives a shared full-ECS image made from a CBR backup.
              *     Required by IMS when accepting such an image; ignored for other images.
@@ -549,7 +555,7 @@ export interface components {
         MemberId: components["schemas"]["ProjectId"];
         /**
          * @description The caller's own project id, the project the IAM token is scoped to.
-         * @example 9c61004714024f9586705d090530f9fa
+         * @example 4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d
          */
         ProjectId: components["schemas"]["ProjectId"];
     };
@@ -784,9 +790,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */
             401: components["responses"]["Unauthorized"];
-            /** @description Returned when a member, not the owner, tries to remove a membership. */
+            /** @description Returned when a member tries to remove its own membership; only the owner removes members. */
             403: components["responses"]["Forbidden"];
-            /** @description Returned when the image or the membership does not exist, or the caller is neither the owner nor that member. */
+            /** @description Returned when the image or the membership does not exist, or the caller is neither the owner nor that member (a member cannot see other memberships). */
             404: components["responses"]["NotFound"];
             /** @description Returned when the server fails unexpectedly. */
             500: components["responses"]["ServerError"];
@@ -848,7 +854,7 @@ export interface operations {
             path: {
                 /**
                  * @description The caller's own project id, the project the IAM token is scoped to.
-                 * @example 9c61004714024f9586705d090530f9fa
+                 * @example 4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d
                  */
                 project_id: components["parameters"]["ProjectId"];
                 /**

@@ -3,7 +3,6 @@
 import { resolve } from "node:path";
 import { BatchSharing, defaultMaxQueuedJobs } from "./batch.ts";
 import { openDatabase, Store } from "./db.ts";
-import { flavourOf } from "./errors.ts";
 import { buildApp } from "./http/app.ts";
 import { defaultJobPacing, JobRunner } from "./jobs.ts";
 import { defaultMemberLimit, MemberRules } from "./members.ts";
@@ -75,9 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const doc = loadSpecDocument();
   const seed = typeof options.seed === "object" ? checkSeed(options.seed, "seed", doc) : loadSeedFile(options.seed ?? defaultSeedPath, doc);
   const catalog = new Catalog(seed);
-  // Glance ignores body fields it does not know, and openstacksdk relies on it (its member update
-  // sends `member` next to `status`); the /v1 routes stay strict.
-  const operations = compileOperations(doc, { ignoreUnknownBodyFields: (path) => flavourOf(path) === "openstack" });
+  const operations = compileOperations(doc);
 
   const db = openDatabase(options.db ?? ":memory:");
   const store = new Store(db);

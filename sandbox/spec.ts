@@ -59,8 +59,8 @@ export function loadSpecDocument(path = bundledSpecPath): SpecDocument {
   return JSON.parse(readFileSync(path, "utf8")) as SpecDocument;
 }
 
-function newAjv(doc: SpecDocument, removeAdditional: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: false, strict: true, strictTuples: false, validateFormats: true, removeAdditional });
+function newAjv(doc: SpecDocument): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: false, strict: true, strictTuples: false, validateFormats: true });
   addFormats(ajv);
   // OpenAPI adds these keys around and inside schemas; they are not JSON Schema keywords.
   ajv.addVocabulary(["openapi", "info", "servers", "paths", "components", "security", "tags", "webhooks", "jsonSchemaDialect", "externalDocs", "discriminator", "xml", "example"]);
@@ -68,18 +68,9 @@ function newAjv(doc: SpecDocument, removeAdditional: boolean): Ajv2020 {
   return ajv;
 }
 
-export interface CompileOptions {
-  /**
-   * Paths whose request bodies may carry properties the schema does not list: they are dropped
-   * instead of refused. Everything else in the body is still checked.
-   */
-  ignoreUnknownBodyFields?: (path: string) => boolean;
-}
-
 /** Compiles one validator per operation for its path parameters and one for its JSON body. */
-export function compileOperations(doc: SpecDocument = loadSpecDocument(), options: CompileOptions = {}): SpecOperation[] {
-  const ajv = newAjv(doc, false);
-  const lenientAjv = newAjv(doc, true);
+export function compileOperations(doc: SpecDocument = loadSpecDocument()): SpecOperation[] {
+  const ajv = newAjv(doc);
 
   const result: SpecOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -95,9 +86,8 @@ export function compileOperations(doc: SpecDocument = loadSpecDocument(), option
       };
       const checkParamsFn = ajv.compile(paramsSchema);
       const bodySchema = op.requestBody?.content?.["application/json"]?.schema as { $ref?: string } | undefined;
-      const bodyAjv = options.ignoreUnknownBodyFields?.(path) ? lenientAjv : ajv;
       let checkBodyFn: ValidateFunction | undefined;
-      if (bodySchema) checkBodyFn = bodyAjv.compile(bodySchema.$ref ? { $ref: `spec${bodySchema.$ref}` } : bodySchema);
+      if (bodySchema) checkBodyFn = ajv.compile(bodySchema.$ref ? { $ref: `spec${bodySchema.$ref}` } : bodySchema);
       result.push({
         operationId: op.operationId,
         method,

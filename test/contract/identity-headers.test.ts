@@ -50,8 +50,6 @@ describe("the Glance example config against an identity-header gateway", () => {
       ...glance,
       baseUrl: gateway.url,
       timeouts: faultRunTimeouts,
-      // The sandbox ignores unknown /v2 body fields, as Glance does; the suite would flag that.
-      negative: { skip: ["additionalProperties"] },
     };
     result = await runContract(config);
   });

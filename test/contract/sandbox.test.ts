@@ -78,6 +78,25 @@ describe("profile openstack", () => {
   });
 });
 
+describe("negative.skip", () => {
+  test("leaves the named negative cases unsent and says so in the notes", async () => {
+    const { result, requests } = await recorded({ negative: { skip: ["addImageMember.additionalProperties"] } });
+    const addBodies = requests.filter((r) => r.method === "POST" && r.url.endsWith("/members") && r.url.startsWith("/v2/")).map((r) => r.body);
+    expect(addBodies.length).toBeGreaterThan(0);
+    expect(addBodies.filter((b) => /"member"/.test(b) && Object.keys(safeJson(b)).some((k) => k !== "member"))).toEqual([]);
+    expect(result.notes.some((n) => n.includes("negative.skip: additionalProperties") && n.startsWith("negative case not sent") && n.includes("addImageMember"))).toBe(true);
+  });
+});
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 describe("with destructive steps off", () => {
   test("sends no DELETE, passes, lists what it left, and blocks the next run until a destructive one clears it", async () => {
     const { result, requests } = await recorded({ destructive: false });

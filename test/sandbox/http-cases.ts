@@ -58,6 +58,7 @@ export const memberCases: HttpCase[] = [
   { name: "duplicate", operationId: "addImageMember", status: 409, method: "POST", path: members(image.shared), token: token.owner, json: { member: project.member }, message: "duplicated" },
   { name: "image full (limit before duplicates)", operationId: "addImageMember", status: 413, method: "POST", path: members(image.shared), token: token.owner, json: { member: project.member }, message: "maximum 1", sandbox: "full" },
   { name: "body too large", operationId: "addImageMember", status: 413, method: "POST", path: members(image.shared), token: token.owner, raw: hugeBody, headers: json, message: "too large" },
+  { name: "a field the schema does not list", operationId: "addImageMember", status: 400, method: "POST", path: members(image.shared), token: token.owner, json: { member: project.member2, status: "accepted" }, message: "body/status is not allowed" },
   { name: "text/plain body", operationId: "addImageMember", status: 415, method: "POST", path: members(image.shared), token: token.owner, raw: `{"member":"${project.member2}"}`, headers: textPlain, message: "text/plain is not supported" },
 
   // listImageMembers
@@ -79,7 +80,8 @@ export const memberCases: HttpCase[] = [
 
   // updateImageMember
   { name: "member accepts", operationId: "updateImageMember", status: 200, method: "PUT", path: member(image.privateTwo, project.member2), token: token.member2, json: { status: "accepted" } },
-  { name: "member sends a field Glance ignores", operationId: "updateImageMember", status: 200, method: "PUT", path: member(image.privateOne, project.member), token: token.member, json: { status: "rejected", member: project.member } },
+  { name: "member repeats its id as openstacksdk does", operationId: "updateImageMember", status: 200, method: "PUT", path: member(image.privateOne, project.member), token: token.member, json: { status: "rejected", member: project.member } },
+  { name: "a field the schema does not list", operationId: "updateImageMember", status: 400, method: "PUT", path: member(image.shared, project.member), token: token.member, json: { status: "accepted", note: "x" }, message: "body/note is not allowed" },
   { name: "status in the wrong case", operationId: "updateImageMember", status: 400, method: "PUT", path: member(image.shared, project.member), token: token.member, json: { status: "Accepted" }, message: 'body/status must be one of "pending", "accepted", "rejected"' },
   { name: "status missing", operationId: "updateImageMember", status: 400, method: "PUT", path: member(image.shared, project.member), token: token.member, json: {}, message: "body/status is required" },
   { name: "body is not JSON", operationId: "updateImageMember", status: 400, method: "PUT", path: member(image.shared, project.member), token: token.member, raw: "accepted", headers: json, message: "Malformed JSON" },
