@@ -1,13 +1,16 @@
 // Installs the packed tarball into a fresh project outside the repo, exactly as a user would, and
 // proves the `exports` map: the types and the client resolve, type-check, and run.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox } from "../../sandbox/server.ts";
 import { repoRoot } from "../helpers/openapi.ts";
 
 const tsc = join(repoRoot, "node_modules", ".bin", "tsc");
+const execFileAsync = promisify(execFile);
 let project = "";
 
 const goodConsumer = `
@@ -82,3 +85,36 @@ describe("the packed package", () => {
     expect(out).toBe("3.1.0");
   });
 });
+
+describe("the ims-contract bin of the packed package", () => {
+  // Asynchronous: the sandbox answering the bin runs in this very process.
+  async function contract(args: string[]): Promise<{ code: number; output: string }> {
+    try {
+      const { stdout } = await execFileAsync(join(project, "node_modules", ".bin", "ims-contract"), args, { cwd: project });
+      return { code: 0, output: stdout };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, output: `${e.stdout}${e.stderr}` };
+    }
+  }
+
+  it("checks a live server with the shipped example config and passes a conformant one", async () => {
+    const sandbox = await startSandbox({ port: 0, quiet: true });
+    try {
+      const config = join(project, "node_modules", "ims-sharing", "test", "contract", "examples", "sandbox.yaml");
+      const result = await contract(["--config", config, "--base-url", sandbox.url, "--quiet"]);
+      expect(result.output).toMatch(/^PASSED: 0 failed, 63 passed/m);
+      expect(result.code).toBe(0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("exits 2 and names the field when the config is wrong", async () => {
+    writeFileSync(join(project, "bad.yaml"), "baseUrl: 42\n");
+    const result = await contract(["--config", join(project, "bad.yaml")]);
+    expect(result.code).toBe(2);
+    expect(result.output).toContain("baseUrl");
+  });
+});
+
