@@ -1,26 +1,18 @@
 // The Prism mock (`npm run mock`) answers every operation with the examples documented in the spec.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPrism, type RunningServer } from "../../docs-site/lib/processes.ts";
+import { describe, expect, it } from "vitest";
 import { loadSpec, operations, responseSchemaRef, schemaValidator } from "../helpers/openapi.ts";
-import { exampleBody, examplePath, responseExamples, send } from "./requests.ts";
+import { exampleBody, examplePath, responseExamples, send, usePrism } from "./requests.ts";
 
 const doc = loadSpec();
 const validator = schemaValidator(doc);
-let prism: RunningServer;
-
-beforeAll(async () => {
-  prism = await startPrism();
-});
-afterAll(async () => {
-  await prism?.stop();
-});
+const prism = usePrism();
 
 describe.each(operations(doc).map((o) => [o.op.operationId, o] as const))("%s", (_, operation) => {
   const successStatus = Object.keys(operation.op.responses).find((s) => s.startsWith("2"));
   const examples = responseExamples(doc, operation);
 
   it("answers a plain valid request with its success status and a body that fits the schema", async () => {
-    const response = await send(prism.url, operation.method, examplePath(operation), { body: exampleBody(doc, operation) });
+    const response = await send(prism().url, operation.method, examplePath(operation), { body: exampleBody(doc, operation) });
     expect(String(response.status)).toBe(successStatus);
     const schema = responseSchemaRef(doc, operation, String(response.status));
     if (schema) expect(validator.validate(schema, response.body)).toEqual([]);
@@ -28,7 +20,7 @@ describe.each(operations(doc).map((o) => [o.op.operationId, o] as const))("%s", 
   });
 
   it.each(examples.map((e) => [`${e.status} ${e.name}`, e] as const))("returns example %s verbatim when asked for it", async (_label, example) => {
-    const response = await send(prism.url, operation.method, examplePath(operation), {
+    const response = await send(prism().url, operation.method, examplePath(operation), {
       body: exampleBody(doc, operation),
       headers: { Prefer: `code=${example.status}, example=${example.name}` },
     });
@@ -45,13 +37,13 @@ describe("Prefer headers", () => {
 
   it("refuses an example name the operation does not document", async () => {
     if (!show) throw new Error("showJob is missing from the spec");
-    const response = await send(prism.url, "get", examplePath(show), { headers: { Prefer: "example=no-such-example" } });
+    const response = await send(prism().url, "get", examplePath(show), { headers: { Prefer: "example=no-such-example" } });
     expect(response.status).toBe(404);
   });
 
   it("refuses a status code the operation does not document", async () => {
     if (!show) throw new Error("showJob is missing from the spec");
-    const response = await send(prism.url, "get", examplePath(show), { headers: { Prefer: "code=418" } });
+    const response = await send(prism().url, "get", examplePath(show), { headers: { Prefer: "code=418" } });
     expect(response.status).toBe(404);
   });
 });

@@ -1,5 +1,7 @@
 // Builds requests from the spec itself: path parameters from their examples, bodies from the first
 // named request example. Shared by the mock tests.
+import { afterAll, beforeAll } from "vitest";
+import { startPrism, type RunningServer } from "../../docs-site/lib/processes.ts";
 import { deref, type MediaTypeObject, type OpenApiDocument, type Operation, type ResponseObject } from "../helpers/openapi.ts";
 
 export interface NamedExample {
@@ -57,3 +59,19 @@ export async function send(
   }
   return { status: response.status, body, headers: response.headers };
 }
+
+/** Starts a Prism mock on a free port for the calling test file; the getter returns it once started. */
+export function usePrism(): () => RunningServer {
+  let prism: RunningServer | undefined;
+  beforeAll(async () => {
+    prism = await startPrism();
+  });
+  afterAll(async () => {
+    await prism?.stop();
+  });
+  return () => {
+    if (!prism) throw new Error("Prism is not running yet");
+    return prism;
+  };
+}
+

@@ -2,7 +2,7 @@
 // the end, each response checked against the contract.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../sandbox/server.ts";
-import { batchCases, type HttpCase } from "./http-cases.ts";
+import { batchCases, sendCase, type HttpCase } from "./http-cases.ts";
 import { call, expectConforms, image, pollJob, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
 
 let main: Sandbox;
@@ -21,13 +21,7 @@ beforeAll(async () => {
 describe.each(["batchAddImageMembers", "showJob"])("%s", (operationId) => {
   const cases = batchCases.filter((c) => c.operationId === operationId);
   it.each(cases.map((c): [string, HttpCase] => [`${c.status} ${c.name}`, c]))("%s", async (_title, c) => {
-    const url = (c.sandbox === "full" ? full : main).url;
-    const reply = await call(url, c.method, typeof c.path === "string" ? c.path : c.path({ jobId }), {
-      token: c.token,
-      ...(c.json === undefined ? {} : { json: c.json }),
-      ...(c.raw === undefined ? {} : { raw: c.raw }),
-      ...(c.headers ? { headers: c.headers } : {}),
-    });
+    const reply = await sendCase(c, { default: main.url, full: full.url }, { jobId });
     expect(reply.status, reply.text).toBe(c.status);
     expectConforms(operationId, reply);
     if (c.imsCode) expect(reply.body.error.code).toBe(c.imsCode);

@@ -1,7 +1,7 @@
 // One request per status the contract declares, for every operation, with the state each needs.
 // http-members.test.ts and http-batch.test.ts run them; spec-coverage.test.ts checks that together
 // they reach every declared status.
-import { image, project, token, unknownProject } from "./helpers.ts";
+import { call, image, project, token, unknownProject, type Reply } from "./helpers.ts";
 
 export interface CaseContext {
   /** A job of the owner's, started before the cases run. */
@@ -145,3 +145,14 @@ export const unreachable: Record<string, string> = {
   "batchAddImageMembers:403": "the sandbox has no IAM permissions: every seed project may share",
   "batchAddImageMembers:404": "IMS's own missing resources have no counterpart in the sandbox",
 };
+
+/** Sends one case to the sandbox it names, as its token, with its body. */
+export function sendCase(c: HttpCase, urls: { default: string; full: string }, context: CaseContext): Promise<Reply> {
+  return call(urls[c.sandbox ?? "default"], c.method, typeof c.path === "string" ? c.path : c.path(context), {
+    token: c.token,
+    ...(c.json === undefined ? {} : { json: c.json }),
+    ...(c.raw === undefined ? {} : { raw: c.raw }),
+    ...(c.headers ? { headers: c.headers } : {}),
+  });
+}
+
