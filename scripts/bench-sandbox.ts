@@ -154,8 +154,8 @@ async function main() {
   const root = resolve(import.meta.dirname, "..");
   const targets: [string, string[], RegExp][] = [
     ["bare", [join(root, "scripts", "bench-sandbox.ts"), "--bare-server"], /^bare listening on (\S+)$/],
-    ["sandbox", [join(root, "sandbox", "cli.ts"), "--port", "0", "--memory", "--quiet", "--seed", seed], /^sandbox listening on (\S+)$/],
-    ["sandbox+db", [join(root, "sandbox", "cli.ts"), "--port", "0", "--db", join(dir, "bench.sqlite"), "--quiet", "--seed", seed], /^sandbox listening on (\S+)$/],
+    ["sandbox", [join(root, "src", "sandbox", "cli.ts"), "--port", "0", "--memory", "--quiet", "--seed", seed], /^sandbox listening on (\S+)$/],
+    ["sandbox+db", [join(root, "src", "sandbox", "cli.ts"), "--port", "0", "--db", join(dir, "bench.sqlite"), "--quiet", "--seed", seed], /^sandbox listening on (\S+)$/],
   ];
   console.log(`${requests} requests per operation and round, ${concurrency} in flight, ${rounds} rounds (medians shown), loopback, node ${process.version}`);
   const running = [];

@@ -9,8 +9,8 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
-import { applyOverlay, loadOverlay, stampTranslations, staleActions, type JsonObject, type StaleAction } from "../docs-site/lib/overlay.ts";
-import { renderLanding } from "../docs-site/lib/landing.ts";
+import { applyOverlay, loadOverlay, stampTranslations, staleActions, type JsonObject, type StaleAction } from "../src/docs/overlay.ts";
+import { renderLanding } from "../src/docs/landing.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
 export const docsSiteDir = join(repoRoot, "docs-site");

@@ -5,5 +5,5 @@ import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import(fileURLToPath(new URL("../test/contract/cli.ts", import.meta.url)));
+const { main } = await import(fileURLToPath(new URL("../src/contract/cli.ts", import.meta.url)));
 process.exitCode = await main(process.argv.slice(2));

@@ -4,8 +4,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { startPrism, startSandboxProcess, type RunningServer } from "../docs-site/lib/processes.ts";
-import { serveStatic, type StaticServer } from "../docs-site/lib/static-server.ts";
+import { startPrism, startSandboxProcess, type RunningServer } from "./lib/processes.ts";
+import { serveStatic, type StaticServer } from "./lib/static-server.ts";
 import { buildDocs, defaultOutDir, repoRoot } from "./build-docs.ts";
 
 const port = (value: string) => {

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { repoRoot } from "./helpers/openapi.ts";
+import { repoRoot } from "../src/spec/openapi.ts";
 
 it("tsc -p tsconfig.json reports no error", () => {
   let output = "";

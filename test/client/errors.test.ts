@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createImsClient, ImsApiError, isImsError, isOpenStackError, unwrap } from "../../client/index.ts";
+import { createImsClient, ImsApiError, isImsError, isOpenStackError, unwrap } from "../../src/client/index.ts";
 import { json, observedFetch } from "./observed-fetch.ts";
 
 const image_id = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batchShareAndWait, createImsClient, ImsApiError, unwrap } from "../../client/index.ts";
+import { batchShareAndWait, createImsClient, ImsApiError, unwrap } from "../../src/client/index.ts";
 
 const image_id = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
 const member_id = "edc89b490d7d4392898e19b2deb34797";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchShareAndWait, createImsClient, ImsApiError, JobTimeoutError, waitForJob, type Job } from "../../client/index.ts";
+import { batchShareAndWait, createImsClient, ImsApiError, JobTimeoutError, waitForJob, type Job } from "../../src/client/index.ts";
 import { json, observedFetch } from "./observed-fetch.ts";
 
 const projectId = "4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d";

@@ -2,7 +2,7 @@
 // if the client or the generated types stop rejecting it, tsc reports an unused directive.
 import { describe, expectTypeOf, it } from "vitest";
 import type { components } from "ims-sharing/types";
-import { createImsClient, unwrap, type ImsApiError, type Job } from "../../client/index.ts";
+import { createImsClient, unwrap, type ImsApiError, type Job } from "../../src/client/index.ts";
 
 const ims = createImsClient({ baseUrl: "http://127.0.0.1:9292", token: "owner-token" });
 const image_id = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";

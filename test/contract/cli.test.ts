@@ -6,12 +6,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
-import { main } from "./cli.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
+import { main } from "../../src/contract/cli.ts";
 import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
 import { startFaultProxy, type RunningProxy } from "./faults/proxy.ts";
-import { checkNames } from "./lib/checks.ts";
-import type { RunResult } from "./lib/run.ts";
+import { checkNames } from "../../src/contract/checks.ts";
+import type { RunResult } from "../../src/contract/run.ts";
 
 const repoRoot = resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "ims-contract-cli-"));

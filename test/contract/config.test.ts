@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadSpec } from "../helpers/openapi.ts";
-import { main } from "./cli.ts";
-import { checkNames, responseChecks } from "./lib/checks.ts";
-import { ConfigError, configSchemaPath, loadConfigFile, parseConfig } from "./lib/config.ts";
+import { loadSpec } from "../../src/spec/openapi.ts";
+import { main } from "../../src/contract/cli.ts";
+import { checkNames, responseChecks } from "../../src/contract/checks.ts";
+import { ConfigError, configSchemaPath, loadConfigFile, parseConfig } from "../../src/contract/config.ts";
 
-const examples = resolve(import.meta.dirname, "examples");
+const examples = resolve(import.meta.dirname, "..", "..", "src", "contract", "examples");
 const sandboxExample = parseYaml(readFileSync(join(examples, "sandbox.yaml"), "utf8")) as Record<string, unknown>;
 
 function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {

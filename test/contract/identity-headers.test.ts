@@ -3,13 +3,13 @@
 // X-Project-Id when X-Identity-Status is "Confirmed", refuse everything else with 401).
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
 import { faultRunTimeouts } from "./faults/harness.ts";
 import { startFaultProxy, type ProxiedRequest, type RunningProxy } from "./faults/proxy.ts";
-import { loadConfigFile, type ContractConfig } from "./lib/config.ts";
-import { runContract, type RunResult } from "./lib/run.ts";
+import { loadConfigFile, type ContractConfig } from "../../src/contract/config.ts";
+import { runContract, type RunResult } from "../../src/contract/run.ts";
 
-const glance = loadConfigFile(resolve(import.meta.dirname, "examples", "glance.yaml"));
+const glance = loadConfigFile(resolve(import.meta.dirname, "..", "..", "src", "contract", "examples", "glance.yaml"));
 const projects = [glance.actors.owner.project, glance.actors.member.project, glance.actors.stranger.project, ...glance.fixtures.otherProjects];
 const tokenOf = (project: string) => `token-${project}`;
 

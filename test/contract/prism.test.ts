@@ -3,12 +3,12 @@
 // behaviour checks, which a stateless mock cannot pass, show that the suite tells the two apart.
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startPrism, type RunningServer } from "../../docs-site/lib/processes.ts";
-import { responseChecks } from "./lib/checks.ts";
-import { loadConfigFile } from "./lib/config.ts";
-import { runContract } from "./lib/run.ts";
+import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
+import { responseChecks } from "../../src/contract/checks.ts";
+import { loadConfigFile } from "../../src/contract/config.ts";
+import { runContract } from "../../src/contract/run.ts";
 
-const prismConfigPath = resolve(import.meta.dirname, "examples", "prism.yaml");
+const prismConfigPath = resolve(import.meta.dirname, "..", "..", "src", "contract", "examples", "prism.yaml");
 
 let prism: RunningServer;
 beforeAll(async () => {

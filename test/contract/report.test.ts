@@ -1,9 +1,9 @@
 // Report rendering details that a live run rarely exercises: markup and control characters from a
 // server's response must not break the JUnit XML, and long bodies are clipped in the text report.
 import { describe, expect, test } from "vitest";
-import type { Exchange } from "./lib/http.ts";
-import { junitReport, renderExchange } from "./lib/report.ts";
-import type { RunResult } from "./lib/run.ts";
+import type { Exchange } from "../../src/contract/http.ts";
+import { junitReport, renderExchange } from "../../src/contract/report.ts";
+import type { RunResult } from "../../src/contract/run.ts";
 
 const exchange: Exchange = {
   id: 1,

@@ -2,13 +2,13 @@
 // example config, the openstack profile stays on /v2, and with destructive steps off nothing is
 // removed.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
 import { sandboxConfigPath } from "./faults/catalogue.ts";
 import { faultRunTimeouts } from "./faults/harness.ts";
 import { startFaultProxy, type ProxiedRequest, type RunningProxy } from "./faults/proxy.ts";
-import { checkNames } from "./lib/checks.ts";
-import { loadConfigFile, type ContractConfig } from "./lib/config.ts";
-import { PreconditionError, runContract, type RunResult } from "./lib/run.ts";
+import { checkNames } from "../../src/contract/checks.ts";
+import { loadConfigFile, type ContractConfig } from "../../src/contract/config.ts";
+import { PreconditionError, runContract, type RunResult } from "../../src/contract/run.ts";
 
 let sandbox: Sandbox;
 beforeAll(async () => {

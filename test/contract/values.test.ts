@@ -1,8 +1,8 @@
 // The requests the negative check sends are generated from the spec's request schemas: each one is
 // known (by Ajv) to break the schema, and together they cover every constraint the schemas state.
 import { describe, expect, test } from "vitest";
-import { Contract, type OperationSpec } from "./lib/contract.ts";
-import { negativeBodies, negativeParams, sampleValue, validBody } from "./lib/values.ts";
+import { Contract, type OperationSpec } from "../../src/contract/contract.ts";
+import { negativeBodies, negativeParams, sampleValue, validBody } from "../../src/contract/values.ts";
 
 const contract = Contract.load("ims");
 const withBody = contract.operations.filter((op): op is OperationSpec & { body: NonNullable<OperationSpec["body"]> } => op.body !== undefined);

@@ -4,9 +4,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JsonObject } from "../../docs-site/lib/overlay.ts";
+import type { JsonObject } from "../../src/docs/overlay.ts";
 import { docsDocuments } from "../../scripts/build-docs.ts";
-import { deref, operations, type MediaTypeObject, type OpenApiDocument, type OperationObject, type ResponseObject } from "../helpers/openapi.ts";
+import { deref, operations, type MediaTypeObject, type OpenApiDocument, type OperationObject, type ResponseObject } from "../../src/spec/openapi.ts";
 import { buildAndServe, screenshotDir, type ServedSite } from "./site.ts";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

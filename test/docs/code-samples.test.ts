@@ -4,11 +4,11 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startPrism, type RunningServer } from "../../docs-site/lib/processes.ts";
-import type { JsonObject } from "../../docs-site/lib/overlay.ts";
+import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
+import type { JsonObject } from "../../src/docs/overlay.ts";
 import { defaultSpec } from "../../scripts/build-docs.ts";
-import { startSandbox, type Sandbox } from "../../sandbox/server.ts";
-import { loadSpec, operationById, operations, responseSchemaRef, schemaValidator } from "../helpers/openapi.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
+import { loadSpec, operationById, operations, responseSchemaRef, schemaValidator } from "../../src/spec/openapi.ts";
 import { codeSamples, run, sampleProject, typeCheck, type CodeSample } from "./code-samples.ts";
 
 const english = parse(readFileSync(defaultSpec, "utf8")) as JsonObject;

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { resolveJsonPathValue } from "openapi-format";
-import { loadOverlay, type JsonObject } from "../../docs-site/lib/overlay.ts";
+import { loadOverlay, type JsonObject } from "../../src/docs/overlay.ts";
 import { repoRoot, samplesOverlayPath } from "../../scripts/build-docs.ts";
 
 export const run = promisify(execFile);
@@ -35,7 +35,7 @@ export function sampleProject(files: Record<string, string>): string {
     compilerOptions: {
       noEmit: true,
       paths: {
-        "ims-sharing/client": [`${up}/client/index.ts`],
+        "ims-sharing/client": [`${up}/src/client/index.ts`],
         "ims-sharing/types": [`${up}/generated/schema.d.ts`],
       },
     },

@@ -1,7 +1,7 @@
 // Builds the docs site into a scratch folder and serves it on a free port, for the docs tests.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { serveStatic, type StaticServer } from "../../docs-site/lib/static-server.ts";
+import { serveStatic, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { buildDocs, repoRoot, type DocsBuildReport } from "../../scripts/build-docs.ts";
 
 export interface ServedSite {

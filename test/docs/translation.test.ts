@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyOverlay, loadOverlay, overlayProblems, staleActions, type JsonObject, type OverlayDocument } from "../../docs-site/lib/overlay.ts";
+import { applyOverlay, loadOverlay, overlayProblems, staleActions, type JsonObject, type OverlayDocument } from "../../src/docs/overlay.ts";
 import { defaultSpec, samplesOverlayPath, zhOverlayPath } from "../../scripts/build-docs.ts";
-import { deref, operations, type OpenApiDocument, type ParameterObject, type ResponseObject } from "../helpers/openapi.ts";
+import { deref, operations, type OpenApiDocument, type ParameterObject, type ResponseObject } from "../../src/spec/openapi.ts";
 import { isChinese, textNodes, untranslated, withoutText } from "./text-nodes.ts";
 
 const english = parse(readFileSync(defaultSpec, "utf8")) as JsonObject;

@@ -1,6 +1,6 @@
 // The Prism mock (`npm run mock`) answers every operation with the examples documented in the spec.
 import { describe, expect, it } from "vitest";
-import { loadSpec, operations, responseSchemaRef, schemaValidator } from "../helpers/openapi.ts";
+import { loadSpec, operations, responseSchemaRef, schemaValidator } from "../../src/spec/openapi.ts";
 import { exampleBody, examplePath, responseExamples, send, usePrism } from "./requests.ts";
 
 const doc = loadSpec();

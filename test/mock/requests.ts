@@ -1,8 +1,8 @@
 // Builds requests from the spec itself: path parameters from their examples, bodies from the first
 // named request example. Shared by the mock tests.
 import { afterAll, beforeAll } from "vitest";
-import { startPrism, type RunningServer } from "../../docs-site/lib/processes.ts";
-import { deref, type MediaTypeObject, type OpenApiDocument, type Operation, type ResponseObject } from "../helpers/openapi.ts";
+import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
+import { deref, type MediaTypeObject, type OpenApiDocument, type Operation, type ResponseObject } from "../../src/spec/openapi.ts";
 
 export interface NamedExample {
   status: string;

@@ -1,7 +1,7 @@
 // The mock validates requests against the spec: a request that breaks the schema gets the declared
 // 400, a request without X-Auth-Token the declared 401, both with the spec's error shape.
 import { describe, expect, it } from "vitest";
-import { loadSpec, operations, responseSchemaRef, schemaValidator, type Operation } from "../helpers/openapi.ts";
+import { loadSpec, operations, responseSchemaRef, schemaValidator, type Operation } from "../../src/spec/openapi.ts";
 import { exampleBody, examplePath, send, usePrism } from "./requests.ts";
 
 const doc = loadSpec();

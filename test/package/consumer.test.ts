@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox } from "../../sandbox/server.ts";
-import { repoRoot } from "../helpers/openapi.ts";
+import { startSandbox } from "../../src/sandbox/server.ts";
+import { repoRoot } from "../../src/spec/openapi.ts";
 
 const tsc = join(repoRoot, "node_modules", ".bin", "tsc");
 const execFileAsync = promisify(execFile);
@@ -101,7 +101,7 @@ describe("the ims-contract bin of the packed package", () => {
   it("checks a live server with the shipped example config and passes a conformant one", async () => {
     const sandbox = await startSandbox({ port: 0, quiet: true });
     try {
-      const config = join(project, "node_modules", "ims-sharing", "test", "contract", "examples", "sandbox.yaml");
+      const config = join(project, "node_modules", "ims-sharing", "src", "contract", "examples", "sandbox.yaml");
       const result = await contract(["--config", config, "--base-url", sandbox.url, "--quiet"]);
       expect(result.output).toMatch(/^PASSED: 0 failed, 63 passed/m);
       expect(result.code).toBe(0);

@@ -1,12 +1,12 @@
 // Batch sharing and its job worker, without HTTP: what is refused up front, how pairs are shared,
 // and how an interrupted job is resumed.
 import { afterEach, describe, expect, it } from "vitest";
-import { BatchSharing, type Job } from "../../sandbox/batch.ts";
-import { openDatabase, Store } from "../../sandbox/db.ts";
-import { ApiError } from "../../sandbox/errors.ts";
-import { JobRunner, type JobPacing } from "../../sandbox/jobs.ts";
-import { MemberRules } from "../../sandbox/members.ts";
-import { Catalog, defaultSeedPath, loadSeedFile } from "../../sandbox/seed.ts";
+import { BatchSharing, type Job } from "../../src/sandbox/batch.ts";
+import { openDatabase, Store } from "../../src/sandbox/db.ts";
+import { ApiError } from "../../src/sandbox/errors.ts";
+import { JobRunner, type JobPacing } from "../../src/sandbox/jobs.ts";
+import { MemberRules } from "../../src/sandbox/members.ts";
+import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
 import { image, project, unknownProject } from "./helpers.ts";
 
 const catalog = new Catalog(loadSeedFile(defaultSeedPath));

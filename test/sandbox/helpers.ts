@@ -5,8 +5,8 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { afterAll, expect } from "vitest";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/server.ts";
-import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type ResponseObject } from "../helpers/openapi.ts";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/server.ts";
+import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type ResponseObject } from "../../src/spec/openapi.ts";
 
 export const project = {
   owner: "4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d",
@@ -130,7 +130,7 @@ export async function pollJob(baseUrl: string, tokenValue: string, projectId: st
   }
 }
 
-export const cliPath = resolve(import.meta.dirname, "..", "..", "sandbox", "cli.ts");
+export const cliPath = resolve(import.meta.dirname, "..", "..", "src", "sandbox", "cli.ts");
 
 /** Runs the sandbox CLI to completion and returns its exit code and output. */
 export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

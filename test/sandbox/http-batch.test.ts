@@ -1,7 +1,7 @@
 // Batch sharing and the job query over HTTP: every declared status, and jobs watched from INIT to
 // the end, each response checked against the contract.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox/server.ts";
+import type { Sandbox } from "../../src/sandbox/server.ts";
 import { batchCases, sendCase, type HttpCase } from "./http-cases.ts";
 import { call, expectConforms, image, pollJob, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
 

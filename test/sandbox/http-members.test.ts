@@ -1,7 +1,7 @@
 // The /v2 member routes over HTTP: every declared status, and the member lifecycle end to end, each
 // response checked against the contract.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox/server.ts";
+import type { Sandbox } from "../../src/sandbox/server.ts";
 import { memberCases, sendCase, type HttpCase } from "./http-cases.ts";
 import { call, caller, expectConforms, image, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
 

@@ -1,12 +1,12 @@
 // Bad input of every kind gets a 4xx in the route's JSON error shape: never a 5xx, HTML or a hang.
 import { request as httpRequest } from "node:http";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { BatchSharing } from "../../sandbox/batch.ts";
-import { buildApp } from "../../sandbox/http/app.ts";
-import type { MemberRules } from "../../sandbox/members.ts";
-import { Catalog, defaultSeedPath, loadSeedFile } from "../../sandbox/seed.ts";
-import type { Sandbox } from "../../sandbox/server.ts";
-import { compileOperations } from "../../sandbox/spec.ts";
+import type { BatchSharing } from "../../src/sandbox/batch.ts";
+import { buildApp } from "../../src/sandbox/http/app.ts";
+import type { MemberRules } from "../../src/sandbox/members.ts";
+import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
+import type { Sandbox } from "../../src/sandbox/server.ts";
+import { compileOperations } from "../../src/sandbox/spec.ts";
 import { call, image, project, sandboxForFile, schemaCheck, token } from "./helpers.ts";
 
 let sandbox: Sandbox;

@@ -1,9 +1,9 @@
 // The membership rules on their own, without HTTP: who may do what to which image.
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, Store } from "../../sandbox/db.ts";
-import { ApiError } from "../../sandbox/errors.ts";
-import { MemberRules } from "../../sandbox/members.ts";
-import { Catalog, defaultSeedPath, loadSeedFile } from "../../sandbox/seed.ts";
+import { openDatabase, Store } from "../../src/sandbox/db.ts";
+import { ApiError } from "../../src/sandbox/errors.ts";
+import { MemberRules } from "../../src/sandbox/members.ts";
+import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
 import { image, project, unknownProject } from "./helpers.ts";
 
 const seed = loadSeedFile(defaultSeedPath);

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox/server.ts";
+import type { Sandbox } from "../../src/sandbox/server.ts";
 import { call, image, project, sandboxForFile, token } from "./helpers.ts";
 
 const missing = "install the clients first: apt-get install python3-glanceclient python3-openstacksdk";

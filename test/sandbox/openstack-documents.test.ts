@@ -1,7 +1,7 @@
 // The version list and JSON schemas that OpenStack clients fetch before the member routes.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../sandbox/server.ts";
+import type { Sandbox } from "../../src/sandbox/server.ts";
 import { call, image, project, sandboxForFile, token } from "./helpers.ts";
 
 let sandbox: Sandbox;

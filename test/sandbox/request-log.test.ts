@@ -1,6 +1,6 @@
 // One log line per request, whatever its outcome, and silence under tests unless asked for.
 import { describe, expect, it, vi } from "vitest";
-import { startSandbox } from "../../sandbox/server.ts";
+import { startSandbox } from "../../src/sandbox/server.ts";
 import { call, image, project, token } from "./helpers.ts";
 
 describe("the request log", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startSandbox } from "../../sandbox/server.ts";
+import { startSandbox } from "../../src/sandbox/server.ts";
 import { call, image, pollJob, project, startCli, token, unknownProject } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sandbox-restart-"));

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkSeed, defaultSeedPath, loadSeedFile, SeedError, type Seed } from "../../sandbox/seed.ts";
-import { startSandbox } from "../../sandbox/server.ts";
+import { checkSeed, defaultSeedPath, loadSeedFile, SeedError, type Seed } from "../../src/sandbox/seed.ts";
+import { startSandbox } from "../../src/sandbox/server.ts";
 import { image, project, token } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sandbox-seed-"));

@@ -1,11 +1,11 @@
 // The sandbox follows the contract's list of operations and statuses, and its tests reach all of them.
 import { describe, expect, it } from "vitest";
-import type { BatchSharing } from "../../sandbox/batch.ts";
-import { buildApp } from "../../sandbox/http/app.ts";
-import type { MemberRules } from "../../sandbox/members.ts";
-import { Catalog, defaultSeedPath, loadSeedFile } from "../../sandbox/seed.ts";
-import { compileOperations, loadSpecDocument } from "../../sandbox/spec.ts";
-import { operations } from "../helpers/openapi.ts";
+import type { BatchSharing } from "../../src/sandbox/batch.ts";
+import { buildApp } from "../../src/sandbox/http/app.ts";
+import type { MemberRules } from "../../src/sandbox/members.ts";
+import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
+import { compileOperations, loadSpecDocument } from "../../src/sandbox/spec.ts";
+import { operations } from "../../src/spec/openapi.ts";
 import { batchCases, memberCases, unreachable } from "./http-cases.ts";
 import { spec } from "./helpers.ts";
 

@@ -1,8 +1,8 @@
 // The project's typed TypeScript client against the live sandbox: every operation, its errors and
 // a batch job waited on to the end.
 import { beforeAll, describe, expect, it } from "vitest";
-import { batchShareAndWait, createImsClient, ImsApiError, unwrap } from "../../client/index.ts";
-import type { Sandbox } from "../../sandbox/server.ts";
+import { batchShareAndWait, createImsClient, ImsApiError, unwrap } from "../../src/client/index.ts";
+import type { Sandbox } from "../../src/sandbox/server.ts";
 import { image, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
 
 let sandbox: Sandbox;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/generate.ts";
-import { repoRoot } from "../helpers/openapi.ts";
+import { repoRoot } from "../../src/spec/openapi.ts";
 
 const fresh = mkdtempSync(join(tmpdir(), "ims-generated-"));
 beforeAll(() => generate(fresh));

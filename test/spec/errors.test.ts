@@ -1,7 +1,7 @@
 // Error answers: every declared 4xx/5xx has a JSON body, of the shape its route family uses, and
 // every operation declares the statuses authentication and validation can produce.
 import { describe, expect, it } from "vitest";
-import { loadSpec, operations, responseSchemaRef, schemaValidator } from "../helpers/openapi.ts";
+import { loadSpec, operations, responseSchemaRef, schemaValidator } from "../../src/spec/openapi.ts";
 
 const spec = loadSpec();
 const validator = schemaValidator(spec);

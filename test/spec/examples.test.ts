@@ -1,7 +1,7 @@
 // Every example in the contract is valid against its own schema, and every body has one: the mock,
 // the docs and client authors all read these examples as truth.
 import { describe, expect, it } from "vitest";
-import { deref, loadSpec, resolvePointer, operations, responseSchemaRef, schemaValidator, type ResponseObject } from "../helpers/openapi.ts";
+import { deref, loadSpec, resolvePointer, operations, responseSchemaRef, schemaValidator, type ResponseObject } from "../../src/spec/openapi.ts";
 
 const spec = loadSpec();
 const validator = schemaValidator(spec);

@@ -1,6 +1,6 @@
 // The three seed operations must stay exactly faithful to the original API pages.
 import { describe, expect, it } from "vitest";
-import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type MediaTypeObject } from "../helpers/openapi.ts";
+import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type MediaTypeObject } from "../../src/spec/openapi.ts";
 import { seedBodies } from "./seed-bodies.ts";
 
 const spec = loadSpec();

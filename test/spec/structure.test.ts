@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { loadSpec, operations, repoRoot } from "../helpers/openapi.ts";
+import { loadSpec, operations, repoRoot } from "../../src/spec/openapi.ts";
 
 const openapiDir = join(repoRoot, "openapi");
 const root = parse(readFileSync(join(openapiDir, "openapi.yaml"), "utf8")) as {

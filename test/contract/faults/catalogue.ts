@@ -1,11 +1,11 @@
 // The faulty servers the suite must catch: each a proxy in front of the sandbox (default seed) that
 // breaks one rule of the contract, with the operation and check that must then fail.
 import { resolve } from "node:path";
-import type { CheckName } from "../lib/checks.ts";
-import { loadConfigFile } from "../lib/config.ts";
+import type { CheckName } from "../../../src/contract/checks.ts";
+import { loadConfigFile } from "../../../src/contract/config.ts";
 import { jsonOf, withJson, type FaultHooks, type ProxiedRequest, type ProxiedResponse } from "./proxy.ts";
 
-export const sandboxConfigPath = resolve(import.meta.dirname, "..", "examples", "sandbox.yaml");
+export const sandboxConfigPath = resolve(import.meta.dirname, "..", "..", "..", "src", "contract", "examples", "sandbox.yaml");
 const { actors } = loadConfigFile(sandboxConfigPath);
 
 export interface Fault extends FaultHooks {

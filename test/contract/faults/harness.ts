@@ -1,8 +1,8 @@
 // Runs the contract suite against the sandbox behind a fault proxy (or a transparent one).
-import { startSandbox } from "../../../sandbox/server.ts";
-import { loadConfigFile } from "../lib/config.ts";
-import { Contract } from "../lib/contract.ts";
-import { runContract, type RunResult } from "../lib/run.ts";
+import { startSandbox } from "../../../src/sandbox/server.ts";
+import { loadConfigFile } from "../../../src/contract/config.ts";
+import { Contract } from "../../../src/contract/contract.ts";
+import { runContract, type RunResult } from "../../../src/contract/run.ts";
 import { sandboxConfigPath, type Fault } from "./catalogue.ts";
 import { startFaultProxy, type FaultHooks } from "./proxy.ts";
 

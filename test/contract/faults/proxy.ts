@@ -3,7 +3,7 @@
 // back; it may change either, or answer by itself.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Contract } from "../lib/contract.ts";
+import { Contract } from "../../../src/contract/contract.ts";
 
 export interface ProxiedRequest {
   method: string;

@@ -11,7 +11,7 @@ import type { Profile } from "./contract.ts";
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export const configSchemaPath = resolve(import.meta.dirname, "..", "config.schema.json");
+export const configSchemaPath = resolve(import.meta.dirname, "config.schema.json");
 
 export interface Actor {
   project: string;

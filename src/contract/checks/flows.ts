@@ -2,9 +2,9 @@
 // can be read and answered through the links of the add response, cannot be added twice, and is
 // gone once removed; a batch job reaches SUCCESS and every pair it reports is listed; an unknown
 // job is 404. With the response checks alone selected, the same walk runs without judgement.
-import type { Exchange } from "../lib/http.ts";
-import type { Session } from "../lib/session.ts";
-import { randomHex, validBody } from "../lib/values.ts";
+import type { Exchange } from "../http.ts";
+import type { Session } from "../session.ts";
+import { randomHex, validBody } from "../values.ts";
 import { describeRows, followLink, memberRows, primaryImage } from "./shared.ts";
 
 const check = "stateful_flows";

@@ -1,10 +1,10 @@
 // Small pieces the checks share: the fixtures they act on, links followed from a response, and the
 // membership set-up that several checks need.
-import type { CheckName } from "../lib/checks.ts";
-import { evaluateExpression } from "../lib/contract.ts";
-import type { Exchange } from "../lib/http.ts";
-import type { ActorName, Session } from "../lib/session.ts";
-import { randomHex, sampleValue } from "../lib/values.ts";
+import type { CheckName } from "../checks.ts";
+import { evaluateExpression } from "../contract.ts";
+import type { Exchange } from "../http.ts";
+import type { ActorName, Session } from "../session.ts";
+import { randomHex, sampleValue } from "../values.ts";
 
 export function primaryImage(s: Session): string {
   return s.config.fixtures.shareableImages[0] as string;

@@ -3,8 +3,8 @@
 // row and cannot add or remove members (403), the owner cannot set a member's status (403), a
 // public image takes no members (403), and on /v1 only the owner can batch-share its images and
 // read its jobs.
-import type { Session } from "../lib/session.ts";
-import { validBody } from "../lib/values.ts";
+import type { Session } from "../session.ts";
+import { validBody } from "../values.ts";
 import { describeRows, ensureMember, freshProject, memberRows, otherProject, primaryImage } from "./shared.ts";
 
 const check = "authorisation";

@@ -5,10 +5,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
-import { checkNames } from "./lib/checks.ts";
-import { ConfigError, loadConfigFile, type ConfigOverrides } from "./lib/config.ts";
-import { jsonReport, junitReport, progressLine, renderReport } from "./lib/report.ts";
-import { PreconditionError, runContract } from "./lib/run.ts";
+import { checkNames } from "./checks.ts";
+import { ConfigError, loadConfigFile, type ConfigOverrides } from "./config.ts";
+import { jsonReport, junitReport, progressLine, renderReport } from "./report.ts";
+import { PreconditionError, runContract } from "./run.ts";
 
 interface Options {
   config: string;
@@ -23,7 +23,7 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
   const program = new Command()
     .name("ims-contract")
     .description("Check a live IMS image-sharing (or OpenStack Glance member) server against the contract.")
-    .requiredOption("-c, --config <file>", "config file (YAML or JSON), see test/contract/config.schema.json")
+    .requiredOption("-c, --config <file>", "config file (YAML or JSON), see src/contract/config.schema.json")
     .option("--base-url <url>", "server to test, overriding the config's baseUrl")
     .option("--checks <list>", "comma-separated checks to run, or `all` / `schema` (overrides the config)")
     .option("--junit <file>", "also write a JUnit XML report")

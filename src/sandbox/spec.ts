@@ -8,7 +8,7 @@ import addFormatsModule from "ajv-formats";
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export const bundledSpecPath = resolve(import.meta.dirname, "..", "generated", "openapi.json");
+export const bundledSpecPath = resolve(import.meta.dirname, "..", "..", "generated", "openapi.json");
 
 const methods = ["get", "put", "post", "delete", "patch"] as const;
 export type Method = (typeof methods)[number];

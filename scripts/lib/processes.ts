@@ -53,7 +53,7 @@ export async function startSandboxProcess(options: SpawnOptions & { args?: strin
   const port = options.port || (await freePort(host));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(repoRoot, "sandbox", "cli.ts"), "--host", host, "--port", String(port), ...(options.args ?? ["--memory"])],
+    ["--import", "tsx", join(repoRoot, "src", "sandbox", "cli.ts"), "--host", host, "--port", String(port), ...(options.args ?? ["--memory"])],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
   );
   const line = await waitForLine(child, /sandbox listening on (http:\/\/\S+)/, "sandbox", options);

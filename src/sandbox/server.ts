@@ -10,7 +10,7 @@ import { Catalog, checkSeed, defaultSeedPath, loadSeedFile, type Seed } from "./
 import { compileOperations, loadSpecDocument } from "./spec.ts";
 import { systemClock, type Clock } from "./time.ts";
 
-export const defaultDbPath = resolve(import.meta.dirname, "..", ".tmp", "sandbox.sqlite");
+export const defaultDbPath = resolve(import.meta.dirname, "..", "..", ".tmp", "sandbox.sqlite");
 export const defaultPort = 9292;
 export const defaultHost = "127.0.0.1";
 /** Bodies above this many bytes get 413. The largest valid batch request is about 8 KB. */

@@ -1,8 +1,8 @@
 // authentication: every operation that declares security answers 401 to a request with no
 // credentials and to one with made-up credentials. The requests name resources that do not exist,
 // so a server that ignores credentials still changes nothing.
-import type { Session } from "../lib/session.ts";
-import { sampleValue, validBody } from "../lib/values.ts";
+import type { Session } from "../session.ts";
+import { sampleValue, validBody } from "../values.ts";
 
 export async function authentication(s: Session): Promise<void> {
   for (const op of s.contract.operations) {

@@ -1,11 +1,11 @@
 // Runs the selected checks against one server, in an order that keeps them independent: leftovers
 // of earlier runs are removed first, each phase cleans up what it added, and the response checks
 // judge every exchange of every phase.
-import { authentication } from "../checks/authentication.ts";
-import { authorisation } from "../checks/authorisation.ts";
-import { flows } from "../checks/flows.ts";
-import { negativeDataRejection } from "../checks/negative.ts";
-import { memberRows } from "../checks/shared.ts";
+import { authentication } from "./checks/authentication.ts";
+import { authorisation } from "./checks/authorisation.ts";
+import { flows } from "./checks/flows.ts";
+import { negativeDataRejection } from "./checks/negative.ts";
+import { memberRows } from "./checks/shared.ts";
 import { checkNames, responseChecks, type CheckName } from "./checks.ts";
 import type { ContractConfig } from "./config.ts";
 import { Contract } from "./contract.ts";

@@ -3,9 +3,9 @@
 // wrong media type) get a 4xx the operation declares, never a 2xx or a 5xx. Each request targets
 // real resources as the caller the contract allows, so only the broken part can explain a refusal,
 // and each carries fresh project ids, so a wrongly accepted request cannot hide behind a 409.
-import type { OperationSpec } from "../lib/contract.ts";
-import type { Session } from "../lib/session.ts";
-import { negativeBodies, negativeParams, validBody, type BodyCase } from "../lib/values.ts";
+import type { OperationSpec } from "../contract.ts";
+import type { Session } from "../session.ts";
+import { negativeBodies, negativeParams, validBody, type BodyCase } from "../values.ts";
 import { callerOf, ensureMember, primaryImage } from "./shared.ts";
 
 export async function negativeDataRejection(s: Session): Promise<void> {

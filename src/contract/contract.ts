@@ -14,7 +14,7 @@ import {
   type ParameterObject,
   type ResponseObject,
   type SchemaValidator,
-} from "../../helpers/openapi.ts";
+} from "../spec/openapi.ts";
 
 export type Profile = "ims" | "openstack";
 
