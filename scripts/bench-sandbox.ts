@@ -6,7 +6,7 @@
 // Prints requests per second and p50/p99 latency for adding a member and for listing an image
 // with 10 members, as medians of three rounds. The run is bounded by --requests per round and
 // operation; nothing leaves 127.0.0.1.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -33,7 +33,8 @@ function runBareServer(): void {
   const server = createServer((req, res) => {
     const match = /^\/v2\/images\/([^/]+)\/members$/.exec(req.url ?? "");
     const members = match ? images.get(match[1] as string) : undefined;
-    if (req.headers["x-auth-token"] !== ownerToken) return send(res, 401, { message: "no", code: "401 Unauthorized", title: "Unauthorized" });
+    if (req.headers["x-auth-token"] !== ownerToken)
+      return send(res, 401, { message: "no", code: "401 Unauthorized", title: "Unauthorized" });
     if (!members) return send(res, 404, { message: "not found", code: "404 Not Found", title: "Not Found" });
     if (req.method === "GET") return send(res, 200, { members: [...members.values()], schema: "/v2/schemas/members" });
     let raw = "";
@@ -45,10 +46,18 @@ function runBareServer(): void {
       } catch {
         return send(res, 400, { message: "bad json", code: "400 Bad Request", title: "Bad Request" });
       }
-      if (typeof member !== "string") return send(res, 400, { message: "bad member", code: "400 Bad Request", title: "Bad Request" });
+      if (typeof member !== "string")
+        return send(res, 400, { message: "bad member", code: "400 Bad Request", title: "Bad Request" });
       if (members.has(member)) return send(res, 409, { message: "duplicate", code: "409 Conflict", title: "Conflict" });
       const now = `${new Date().toISOString().slice(0, 19)}Z`;
-      const row = { member_id: member, image_id: match?.[1], status: "pending", created_at: now, updated_at: now, schema: "/v2/schemas/member" };
+      const row = {
+        member_id: member,
+        image_id: match?.[1],
+        status: "pending",
+        created_at: now,
+        updated_at: now,
+        schema: "/v2/schemas/member",
+      };
       members.set(member, row);
       send(res, 200, row);
     });
@@ -79,7 +88,8 @@ function send(agent: Agent, url: string, method: string, path: string, body?: st
   const started = performance.now();
   return new Promise((resolveSend, reject) => {
     const headers: Record<string, string> = { "X-Auth-Token": ownerToken, Accept: "application/json" };
-    if (body !== undefined) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) });
+    if (body !== undefined)
+      Object.assign(headers, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) });
     const req = request(`${url}${path}`, { method, agent, headers }, (res) => {
       res.resume();
       res.on("end", () => resolveSend({ status: res.statusCode ?? 0, ms: performance.now() - started }));
@@ -123,13 +133,21 @@ const rounds = 3;
 /** One round against one target: adds of fresh members, then lists of a 10-member image. */
 async function round(url: string, roundIndex: number, requests: number, concurrency: number): Promise<Figures[]> {
   const first = roundIndex * (warmup + requests);
-  const add = (offset: number) => (i: number): [string, string, string] => {
-    const n = first + offset + i;
-    return ["POST", `/v2/images/${imageId(Math.floor(n / 256))}/members`, JSON.stringify({ member: projectId(n % 256) })];
-  };
+  const add =
+    (offset: number) =>
+    (i: number): [string, string, string] => {
+      const n = first + offset + i;
+      return [
+        "POST",
+        `/v2/images/${imageId(Math.floor(n / 256))}/members`,
+        JSON.stringify({ member: projectId(n % 256) }),
+      ];
+    };
   await load(url, warmup, concurrency, add(0));
   const adds = await load(url, requests, concurrency, add(warmup));
-  if (roundIndex === 0) for (let i = 0; i < 10; i++) await send(new Agent(), url, "POST", `/v2/images/${listImage}/members`, JSON.stringify({ member: projectId(i) }));
+  if (roundIndex === 0)
+    for (let i = 0; i < 10; i++)
+      await send(new Agent(), url, "POST", `/v2/images/${listImage}/members`, JSON.stringify({ member: projectId(i) }));
   const list = (): [string, string] => ["GET", `/v2/images/${listImage}/members`];
   await load(url, warmup, concurrency, list);
   return [adds, await load(url, requests, concurrency, list)];
@@ -138,28 +156,61 @@ async function round(url: string, roundIndex: number, requests: number, concurre
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function main() {
-  const { values } = parseArgs({ options: { requests: { type: "string", default: "2500" }, concurrency: { type: "string", default: "16" }, "bare-server": { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: {
+      requests: { type: "string", default: "2500" },
+      concurrency: { type: "string", default: "16" },
+      "bare-server": { type: "boolean" },
+    },
+  });
   if (values["bare-server"]) return runBareServer();
   const requests = Number(values.requests);
   const concurrency = Number(values.concurrency);
   const most = Math.floor((imageCount * 256) / rounds) - warmup;
   if (!Number.isInteger(requests) || requests < 1 || requests > most) throw new Error(`--requests must be 1..${most}`);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new Error("--concurrency must be 1..256");
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new Error("--concurrency must be 1..256");
 
   const dir = mkdtempSync(join(tmpdir(), "bench-sandbox-"));
   const seed = join(dir, "seed.yaml");
-  const images = Array.from({ length: imageCount + 1 }, (_, i) => `  - {id: ${imageId(i)}, name: bench-${i}, owner: owner, visibility: shared}`);
-  writeFileSync(seed, `projects:\n  - {id: ${owner}, name: owner, token: ${ownerToken}}\nimages:\n${images.join("\n")}\n`);
+  const images = Array.from(
+    { length: imageCount + 1 },
+    (_, i) => `  - {id: ${imageId(i)}, name: bench-${i}, owner: owner, visibility: shared}`,
+  );
+  writeFileSync(
+    seed,
+    `projects:\n  - {id: ${owner}, name: owner, token: ${ownerToken}}\nimages:\n${images.join("\n")}\n`,
+  );
 
   const root = resolve(import.meta.dirname, "..");
   const targets: [string, string[], RegExp][] = [
     ["bare", [join(root, "scripts", "bench-sandbox.ts"), "--bare-server"], /^bare listening on (\S+)$/],
-    ["sandbox", [join(root, "src", "sandbox", "cli.ts"), "--port", "0", "--memory", "--quiet", "--seed", seed], /^sandbox listening on (\S+)$/],
-    ["sandbox+db", [join(root, "src", "sandbox", "cli.ts"), "--port", "0", "--db", join(dir, "bench.sqlite"), "--quiet", "--seed", seed], /^sandbox listening on (\S+)$/],
+    [
+      "sandbox",
+      [join(root, "src", "sandbox", "cli.ts"), "--port", "0", "--memory", "--quiet", "--seed", seed],
+      /^sandbox listening on (\S+)$/,
+    ],
+    [
+      "sandbox+db",
+      [
+        join(root, "src", "sandbox", "cli.ts"),
+        "--port",
+        "0",
+        "--db",
+        join(dir, "bench.sqlite"),
+        "--quiet",
+        "--seed",
+        seed,
+      ],
+      /^sandbox listening on (\S+)$/,
+    ],
   ];
-  console.log(`${requests} requests per operation and round, ${concurrency} in flight, ${rounds} rounds (medians shown), loopback, node ${process.version}`);
+  console.log(
+    `${requests} requests per operation and round, ${concurrency} in flight, ${rounds} rounds (medians shown), loopback, node ${process.version}`,
+  );
   const running = [];
-  for (const [name, args, ready] of targets) running.push({ name, ...(await startProcess(args, ready)), figures: [] as Figures[][] });
+  for (const [name, args, ready] of targets)
+    running.push({ name, ...(await startProcess(args, ready)), figures: [] as Figures[][] });
   try {
     for (let r = 0; r < rounds; r++) {
       // Rotate the order so that no target always runs first, on a cold machine, or last.
@@ -178,7 +229,11 @@ async function main() {
       const statuses = new Set(figures.flatMap((f) => [...f.statuses]));
       console.log(
         `${op.padEnd(18)} ${target.name.padEnd(11)} ${Math.round(median(rps)).toString().padStart(6)} req/s (${Math.round(Math.min(...rps))}-${Math.round(Math.max(...rps))})` +
-          `   p50 ${median(figures.map((f) => f.p50)).toFixed(2).padStart(5)} ms   p99 ${median(figures.map((f) => f.p99)).toFixed(2).padStart(6)} ms   statuses ${[...statuses].join(",")}`,
+          `   p50 ${median(figures.map((f) => f.p50))
+            .toFixed(2)
+            .padStart(5)} ms   p99 ${median(figures.map((f) => f.p99))
+            .toFixed(2)
+            .padStart(6)} ms   statuses ${[...statuses].join(",")}`,
       );
     }
   }

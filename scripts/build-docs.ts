@@ -2,15 +2,31 @@
 // spec plus the overlays in docs-site/overlays/, the landing page, and the spec files for download.
 // Usage: tsx scripts/build-docs.ts [--spec FILE] [--out DIR] [--stamp-translations]
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
-import { applyOverlay, loadOverlay, stampTranslations, staleActions, type JsonObject, type StaleAction } from "../src/docs/overlay.ts";
 import { renderLanding } from "../src/docs/landing.ts";
+import {
+  applyOverlay,
+  type JsonObject,
+  loadOverlay,
+  type StaleAction,
+  staleActions,
+  stampTranslations,
+} from "../src/docs/overlay.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
 export const docsSiteDir = join(repoRoot, "docs-site");
@@ -44,12 +60,18 @@ export interface DocsBuildReport {
 }
 
 /** The documents the pages are rendered from: English and Chinese, both with the code samples. */
-export async function docsDocuments(specPath = defaultSpec): Promise<{ english: JsonObject; en: JsonObject; zh: JsonObject }> {
+export async function docsDocuments(
+  specPath = defaultSpec,
+): Promise<{ english: JsonObject; en: JsonObject; zh: JsonObject }> {
   const english = parse(readFileSync(specPath, "utf8")) as JsonObject;
   const samples = loadOverlay(samplesOverlayPath);
   const zhOverlay = loadOverlay(zhOverlayPath);
   const en = await applyOverlay(english, samples, "code-samples overlay");
-  const zh = await applyOverlay(await applyOverlay(english, zhOverlay, "zh-CN overlay"), samples, "code-samples overlay");
+  const zh = await applyOverlay(
+    await applyOverlay(english, zhOverlay, "zh-CN overlay"),
+    samples,
+    "code-samples overlay",
+  );
   return { english, en, zh };
 }
 
@@ -79,13 +101,19 @@ export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBui
         lang: "en",
         title: `${String((en.info as JsonObject).title)} · reference`,
         template: { lang: "en", otherLang: "zh-CN", otherLabel: "中文", homeLabel: "Home", navLabel: "Language" },
-        downloads: [{ title: "openapi.yaml", url: "../openapi.yaml" }, { title: "openapi.json", url: "../openapi.json" }],
+        downloads: [
+          { title: "openapi.yaml", url: "../openapi.yaml" },
+          { title: "openapi.json", url: "../openapi.json" },
+        ],
       }),
       renderPage(join(outDir, "zh-CN", "openapi.yaml"), join(outDir, "zh-CN", "index.html"), {
         lang: "zh-CN",
         title: `${String((zh.info as JsonObject).title)} · 参考文档`,
         template: { lang: "zh-CN", otherLang: "en", otherLabel: "English", homeLabel: "首页", navLabel: "语言" },
-        downloads: [{ title: "openapi.yaml (中文)", url: "openapi.yaml" }, { title: "openapi.yaml (English)", url: "../openapi.yaml" }],
+        downloads: [
+          { title: "openapi.yaml (中文)", url: "openapi.yaml" },
+          { title: "openapi.yaml (English)", url: "../openapi.yaml" },
+        ],
       }),
     ]);
     const landing = join(outDir, "index.html");
@@ -118,12 +146,17 @@ interface PageOptions {
 
 async function renderPage(source: string, output: string, page: PageOptions): Promise<DocsPage> {
   const args = [
-    "build-docs", source,
+    "build-docs",
+    source,
     "--inlineBundle",
-    "--output", output,
-    "--title", page.title,
-    "--template", join(docsSiteDir, "page.hbs"),
-    "--openapi", JSON.stringify({ downloadUrls: page.downloads, codeSamples: { languages: sampleLanguages } }),
+    "--output",
+    output,
+    "--title",
+    page.title,
+    "--template",
+    join(docsSiteDir, "page.hbs"),
+    "--openapi",
+    JSON.stringify({ downloadUrls: page.downloads, codeSamples: { languages: sampleLanguages } }),
     ...Object.entries(page.template).map(([key, value]) => `--templateOptions.${key}=${value}`),
   ];
   try {
@@ -157,14 +190,21 @@ async function main(): Promise<void> {
   if (opts.stampTranslations) {
     const english = parse(readFileSync(specPath, "utf8")) as JsonObject;
     const stamped = stampTranslations(zhOverlayPath, english);
-    console.log(stamped.length ? `stamped ${stamped.length} action(s): ${stamped.map((s) => s.target).join(", ")}` : "every translation is current");
+    console.log(
+      stamped.length
+        ? `stamped ${stamped.length} action(s): ${stamped.map((s) => s.target).join(", ")}`
+        : "every translation is current",
+    );
     return;
   }
   const report = await buildDocs({ specPath, outDir: opts.out });
-  for (const page of report.pages) console.log(`✓ ${page.lang.padEnd(5)} ${relative(repoRoot, page.file)} (${(page.bytes / 1024).toFixed(0)} KiB)`);
+  for (const page of report.pages)
+    console.log(`✓ ${page.lang.padEnd(5)} ${relative(repoRoot, page.file)} (${(page.bytes / 1024).toFixed(0)} KiB)`);
   console.log(`✓ landing ${relative(repoRoot, report.landing)}`);
   for (const stale of report.staleTranslations) {
-    console.warn(`! zh-CN translation may be stale: ${stale.target} (English changed; revise it, then run with --stamp-translations)`);
+    console.warn(
+      `! zh-CN translation may be stale: ${stale.target} (English changed; revise it, then run with --stamp-translations)`,
+    );
   }
   console.log(`built in ${(report.ms / 1000).toFixed(1)} s`);
 }

@@ -8,9 +8,20 @@ const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
 const quiet = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", NO_COLOR: "1" };
 
 const steps: [string, () => unknown][] = [
-  ["redocly lint (sources)", () => execFileSync(bin("redocly"), ["lint", specRoot], { cwd: repoRoot, env: quiet, stdio: "pipe" })],
+  [
+    "redocly lint (sources)",
+    () => execFileSync(bin("redocly"), ["lint", specRoot], { cwd: repoRoot, env: quiet, stdio: "pipe" }),
+  ],
   ["bundle + types -> generated/", () => generate(join(repoRoot, "generated"))],
-  ["spectral lint (bundle)", () => execFileSync(bin("spectral"), ["lint", "generated/openapi.yaml", "--fail-severity=warn"], { cwd: repoRoot, env: quiet, stdio: "pipe" })],
+  [
+    "spectral lint (bundle)",
+    () =>
+      execFileSync(bin("spectral"), ["lint", "generated/openapi.yaml", "--fail-severity=warn"], {
+        cwd: repoRoot,
+        env: quiet,
+        stdio: "pipe",
+      }),
+  ],
 ];
 
 for (const [name, run] of steps) {

@@ -4,13 +4,14 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { startPrism, startSandboxProcess, type RunningServer } from "./lib/processes.ts";
-import { serveStatic, type StaticServer } from "./lib/static-server.ts";
 import { buildDocs, defaultOutDir, repoRoot } from "./build-docs.ts";
+import { type RunningServer, startPrism, startSandboxProcess } from "./lib/processes.ts";
+import { type StaticServer, serveStatic } from "./lib/static-server.ts";
 
 const port = (value: string) => {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("expected a port from 0 to 65535 (0 picks a free one)");
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new InvalidArgumentError("expected a port from 0 to 65535 (0 picks a free one)");
   return n;
 };
 
@@ -20,12 +21,27 @@ const program = new Command("start")
   .addOption(new Option("--docs-port <port>", "docs site port").default(8000).argParser(port).env("DOCS_PORT"))
   .addOption(new Option("--mock-port <port>", "Prism mock port").default(4010).argParser(port).env("MOCK_PORT"))
   .addOption(new Option("--sandbox-port <port>", "sandbox port").default(9292).argParser(port).env("SANDBOX_PORT"))
-  .option("--sandbox-db <file>", "keep the sandbox's data in this SQLite file (default: in memory, fresh from the default seed)")
-  .option("--docs-dir <dir>", "serve this folder as the docs site", relative(process.cwd(), defaultOutDir) || defaultOutDir)
+  .option(
+    "--sandbox-db <file>",
+    "keep the sandbox's data in this SQLite file (default: in memory, fresh from the default seed)",
+  )
+  .option(
+    "--docs-dir <dir>",
+    "serve this folder as the docs site",
+    relative(process.cwd(), defaultOutDir) || defaultOutDir,
+  )
   .option("--no-build", "skip the spec and docs builds and serve what was built before")
   .parse();
 
-const opts = program.opts<{ host: string; docsPort: number; mockPort: number; sandboxPort: number; sandboxDb?: string; docsDir: string; build: boolean }>();
+const opts = program.opts<{
+  host: string;
+  docsPort: number;
+  mockPort: number;
+  sandboxPort: number;
+  sandboxDb?: string;
+  docsDir: string;
+  build: boolean;
+}>();
 const docsDir = resolve(opts.docsDir);
 
 let docs: StaticServer | undefined;
@@ -57,7 +73,10 @@ function prefixed(name: string, skip?: RegExp) {
 async function build(): Promise<void> {
   console.log("Building the spec (npm run build)…");
   const code = await new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "build.ts")], { cwd: repoRoot, stdio: "inherit" });
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "build.ts")], {
+      cwd: repoRoot,
+      stdio: "inherit",
+    });
     child.on("exit", (exitCode) => done(exitCode));
   });
   if (code !== 0) throw new Error("the spec build failed (see above)");
@@ -68,11 +87,14 @@ async function build(): Promise<void> {
 
 async function main(): Promise<void> {
   if (opts.build) await build();
-  else if (!existsSync(join(docsDir, "index.html"))) throw new Error(`${docsDir} has no index.html: run without --no-build (or \`npm run docs\`) first`);
+  else if (!existsSync(join(docsDir, "index.html")))
+    throw new Error(`${docsDir} has no index.html: run without --no-build (or \`npm run docs\`) first`);
 
   const host = opts.host;
   docs = await serveStatic({ root: docsDir, host, port: opts.docsPort }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message);
+    throw new Error(
+      error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message,
+    );
   });
   // allSettled, not all: a server that did start must be stopped even when the other one failed.
   const started = await Promise.allSettled([

@@ -8,7 +8,10 @@ import { repoRoot } from "../src/spec/openapi.ts";
 it("tsc -p tsconfig.json reports no error", () => {
   let output = "";
   try {
-    execFileSync(join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], { cwd: repoRoot, stdio: "pipe" });
+    execFileSync(join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], {
+      cwd: repoRoot,
+      stdio: "pipe",
+    });
   } catch (error) {
     output = String((error as { stdout?: Buffer }).stdout ?? error);
   }

@@ -1,6 +1,6 @@
 // Starts the local servers that `npm start` and the tests need as child processes, waits until
 // they are ready, and stops them again. Shared by scripts/start.ts and test/mock.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -53,7 +53,16 @@ export async function startSandboxProcess(options: SpawnOptions & { args?: strin
   const port = options.port || (await freePort(host));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(repoRoot, "src", "sandbox", "cli.ts"), "--host", host, "--port", String(port), ...(options.args ?? ["--memory"])],
+    [
+      "--import",
+      "tsx",
+      join(repoRoot, "src", "sandbox", "cli.ts"),
+      "--host",
+      host,
+      "--port",
+      String(port),
+      ...(options.args ?? ["--memory"]),
+    ],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
   );
   const line = await waitForLine(child, /sandbox listening on (http:\/\/\S+)/, "sandbox", options);

@@ -50,10 +50,11 @@ export async function serveStatic(options: { root: string; host?: string; port?:
   return {
     url: `http://${address}:${port}/`,
     server,
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -1,5 +1,5 @@
-import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "ims-sharing/types";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { rememberRequest } from "./unwrap.ts";
 
 /** A fixed token, or a function that returns the current one (called for every request). */
@@ -38,7 +38,8 @@ function normaliseBaseUrl(baseUrl: string): string {
   } catch {
     throw new TypeError(`baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`baseUrl must use http or https, got ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new TypeError(`baseUrl must use http or https, got ${url.protocol}`);
   // Paths in the spec start with /v1 or /v2; a trailing slash here would double it.
   return url.href.replace(/\/+$/, "");
 }

@@ -4,11 +4,21 @@ export type OpenStackErrorBody = components["schemas"]["OpenStackError"];
 export type ImsErrorBody = components["schemas"]["ImsError"];
 
 export function isOpenStackError(body: unknown): body is OpenStackErrorBody {
-  return isRecord(body) && typeof body.message === "string" && typeof body.code === "string" && typeof body.title === "string";
+  return (
+    isRecord(body) &&
+    typeof body.message === "string" &&
+    typeof body.code === "string" &&
+    typeof body.title === "string"
+  );
 }
 
 export function isImsError(body: unknown): body is ImsErrorBody {
-  return isRecord(body) && isRecord(body.error) && typeof body.error.code === "string" && typeof body.error.message === "string";
+  return (
+    isRecord(body) &&
+    isRecord(body.error) &&
+    typeof body.error.code === "string" &&
+    typeof body.error.message === "string"
+  );
 }
 
 /**
@@ -27,13 +37,20 @@ export class ImsApiError extends Error {
   constructor(response: Response, body: unknown, request: { method: string; url: string }) {
     const parsed = isOpenStackError(body) || isImsError(body) ? body : undefined;
     const code = parsed ? ("error" in parsed ? parsed.error.code : parsed.code) : `${response.status}`;
-    const text = parsed ? ("error" in parsed ? parsed.error.message : parsed.message) : typeof body === "string" && body ? body : response.statusText;
+    const text = parsed
+      ? "error" in parsed
+        ? parsed.error.message
+        : parsed.message
+      : typeof body === "string" && body
+        ? body
+        : response.statusText;
     // Glance appends HTML line breaks to its messages; they mean nothing outside a web page.
     super(`${request.method} ${request.url} -> ${response.status} ${code}: ${cleanMessage(text)}`);
     this.status = response.status;
     this.code = code;
     this.body = parsed;
-    this.requestId = response.headers.get("x-openstack-request-id") ?? response.headers.get("x-request-id") ?? undefined;
+    this.requestId =
+      response.headers.get("x-openstack-request-id") ?? response.headers.get("x-request-id") ?? undefined;
     this.method = request.method;
     this.url = request.url;
   }

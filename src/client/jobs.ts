@@ -33,7 +33,11 @@ const finalStatuses: ReadonlySet<Job["status"]> = new Set(["SUCCESS", "FAIL"]);
  * Polls showJob until the job is SUCCESS or FAIL and returns it. A FAIL job is returned, not thrown:
  * its per-pair results say which pairs failed. Throws JobTimeoutError, ImsApiError, or the abort reason.
  */
-export async function waitForJob(client: ImsClient, job: { projectId: string; jobId: string }, options: WaitOptions = {}): Promise<Job> {
+export async function waitForJob(
+  client: ImsClient,
+  job: { projectId: string; jobId: string },
+  options: WaitOptions = {},
+): Promise<Job> {
   const { intervalMs = 1000, timeoutMs = 300_000, signal, onProgress } = options;
   const deadline = Date.now() + timeoutMs;
   let last: Job | undefined;
@@ -61,7 +65,10 @@ export async function batchShareAndWait(
 ): Promise<Job> {
   const { projectId, images, projects } = request;
   const { job_id } = await unwrap(
-    client.POST("/v1/cloudimages/members", { body: { images, projects }, ...(options.signal ? { signal: options.signal } : {}) }),
+    client.POST("/v1/cloudimages/members", {
+      body: { images, projects },
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
   );
   return waitForJob(client, { projectId, jobId: job_id }, options);
 }

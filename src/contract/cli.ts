@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { checkNames } from "./checks.ts";
-import { ConfigError, loadConfigFile, type ConfigOverrides } from "./config.ts";
+import { ConfigError, type ConfigOverrides, loadConfigFile } from "./config.ts";
 import { jsonReport, junitReport, progressLine, renderReport } from "./report.ts";
 import { PreconditionError, runContract } from "./run.ts";
 
@@ -19,7 +19,10 @@ interface Options {
   quiet?: boolean;
 }
 
-export async function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const program = new Command()
     .name("ims-contract")
     .description("Check a live IMS image-sharing (or OpenStack Glance member) server against the contract.")
@@ -41,8 +44,12 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 
   const overrides: ConfigOverrides = {};
   if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
-  if (options.checks !== undefined) overrides.checks = options.checks.split(",").map((c) => c.trim()).filter(Boolean);
-  let config;
+  if (options.checks !== undefined)
+    overrides.checks = options.checks
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
+  let config: ReturnType<typeof loadConfigFile>;
   try {
     config = loadConfigFile(options.config, overrides);
   } catch (err) {
@@ -53,8 +60,11 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     throw err;
   }
 
-  if (!options.quiet) out(`ims-contract → ${config.baseUrl} (profile ${config.profile}, checks: ${config.checks.length === checkNames.length ? "all" : config.checks.join(", ")})\n`);
-  let result;
+  if (!options.quiet)
+    out(
+      `ims-contract → ${config.baseUrl} (profile ${config.profile}, checks: ${config.checks.length === checkNames.length ? "all" : config.checks.join(", ")})\n`,
+    );
+  let result: Awaited<ReturnType<typeof runContract>>;
   try {
     result = await runContract(config, { checkDone: (summary) => options.quiet || out(progressLine(summary)) });
   } catch (err) {
@@ -65,7 +75,10 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     throw err;
   }
   out(`\n${renderReport(result)}`);
-  for (const [file, render] of [[options.junit, junitReport], [options.json, jsonReport]] as const) {
+  for (const [file, render] of [
+    [options.junit, junitReport],
+    [options.json, jsonReport],
+  ] as const) {
     if (file === undefined) continue;
     const path = resolve(file);
     mkdirSync(dirname(path), { recursive: true });

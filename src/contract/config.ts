@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse as parseYaml } from "yaml";
-import { checkNames, checkPresets, type CheckName } from "./checks.ts";
+import { type CheckName, checkNames, checkPresets } from "./checks.ts";
 import type { Profile } from "./contract.ts";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -46,7 +46,11 @@ export interface ConfigOverrides {
   checks?: string[];
 }
 
-export function loadConfigFile(path: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ContractConfig {
+export function loadConfigFile(
+  path: string,
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ContractConfig {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -57,14 +61,21 @@ export function loadConfigFile(path: string, overrides: ConfigOverrides = {}, en
   try {
     raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (err) {
-    throw new ConfigError(path, [`not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`]);
+    throw new ConfigError(path, [
+      `not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`,
+    ]);
   }
   return parseConfig(raw, path, overrides, env);
 }
 
 let validate: ReturnType<Ajv2020["compile"]> | undefined;
 
-export function parseConfig(raw: unknown, source: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ContractConfig {
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ContractConfig {
   const value = structuredClone(raw ?? {}) as Record<string, unknown>;
   if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(source, ["(root): must be an object"]);
   if (overrides.baseUrl !== undefined) value.baseUrl = overrides.baseUrl;
@@ -94,22 +105,37 @@ export function parseConfig(raw: unknown, source: string, overrides: ConfigOverr
         }),
       ]),
     );
-  const actor = (name: "owner" | "member" | "stranger"): Actor => ({ ...config.actors[name], headers: expand(config.actors[name].headers, `actors.${name}.headers`) });
+  const actor = (name: "owner" | "member" | "stranger"): Actor => ({
+    ...config.actors[name],
+    headers: expand(config.actors[name].headers, `actors.${name}.headers`),
+  });
   const owner = actor("owner");
   const actors = {
     owner,
     member: actor("member"),
     stranger: actor("stranger"),
-    bogus: { headers: config.actors.bogus ? expand(config.actors.bogus.headers, "actors.bogus.headers") : forgeHeaders(owner.headers) },
+    bogus: {
+      headers: config.actors.bogus
+        ? expand(config.actors.bogus.headers, "actors.bogus.headers")
+        : forgeHeaders(owner.headers),
+    },
   };
 
-  const projects = [["owner", actors.owner.project], ["member", actors.member.project], ["stranger", actors.stranger.project]] as const;
+  const projects = [
+    ["owner", actors.owner.project],
+    ["member", actors.member.project],
+    ["stranger", actors.stranger.project],
+  ] as const;
   for (const [i, [a, pa]] of projects.entries()) {
-    for (const [b, pb] of projects.slice(i + 1)) if (pa === pb) problems.push(`actors.${b}.project: must differ from actors.${a}.project`);
+    for (const [b, pb] of projects.slice(i + 1))
+      if (pa === pb) problems.push(`actors.${b}.project: must differ from actors.${a}.project`);
   }
   config.fixtures.otherProjects.forEach((p, i) => {
     const clash = projects.find(([, project]) => project === p);
-    if (clash) problems.push(`fixtures.otherProjects[${i}]: ${p} is the ${clash[0]}'s project; list projects that are not actors`);
+    if (clash)
+      problems.push(
+        `fixtures.otherProjects[${i}]: ${p} is the ${clash[0]}'s project; list projects that are not actors`,
+      );
   });
   if (config.fixtures.publicImage && config.fixtures.shareableImages.includes(config.fixtures.publicImage)) {
     problems.push("fixtures.publicImage: must not also be one of fixtures.shareableImages");
@@ -117,14 +143,19 @@ export function parseConfig(raw: unknown, source: string, overrides: ConfigOverr
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const checks = new Set<CheckName>();
-  for (const name of config.checks ?? ["all"]) for (const check of checkPresets[name] ?? [name as CheckName]) checks.add(check);
+  for (const name of config.checks ?? ["all"])
+    for (const check of checkPresets[name] ?? [name as CheckName]) checks.add(check);
 
   return {
     baseUrl: config.baseUrl.replace(/\/+$/, ""),
     profile: config.profile,
     headers: config.headers ? expand(config.headers, "headers") : {},
     actors,
-    fixtures: { shareableImages: config.fixtures.shareableImages, publicImage: config.fixtures.publicImage, otherProjects: config.fixtures.otherProjects },
+    fixtures: {
+      shareableImages: config.fixtures.shareableImages,
+      publicImage: config.fixtures.publicImage,
+      otherProjects: config.fixtures.otherProjects,
+    },
     timeouts: config.timeouts,
     destructive: config.destructive,
     negative: { skip: config.negative.skip },

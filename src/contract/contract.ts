@@ -6,14 +6,14 @@ import {
   deref,
   encodePointer,
   loadSpec,
-  operations,
-  resolvePointer,
-  schemaValidator,
   type OpenApiDocument,
   type Operation,
+  operations,
   type ParameterObject,
   type ResponseObject,
+  resolvePointer,
   type SchemaValidator,
+  schemaValidator,
 } from "../spec/openapi.ts";
 
 export type Profile = "ims" | "openstack";
@@ -88,7 +88,9 @@ export class Contract {
 
   /** The declared response that covers `status`: the exact code, then `4XX`-style ranges, then `default`. */
   response(op: OperationSpec, status: number): ResponseSpec | undefined {
-    return op.responses.get(String(status)) ?? op.responses.get(`${String(status)[0]}XX`) ?? op.responses.get("default");
+    return (
+      op.responses.get(String(status)) ?? op.responses.get(`${String(status)[0]}XX`) ?? op.responses.get("default")
+    );
   }
 
   declares(op: OperationSpec, status: number): boolean {
@@ -99,7 +101,11 @@ export class Contract {
   errors(pointer: string, value: unknown): ErrorObject[] {
     let fn = this.compiled.get(pointer);
     if (!fn) {
-      const encoded = pointer.replace(/^#/, "").split("/").map((s) => encodeURIComponent(s)).join("/");
+      const encoded = pointer
+        .replace(/^#/, "")
+        .split("/")
+        .map((s) => encodeURIComponent(s))
+        .join("/");
       fn = this.validator.ajv.getSchema(`spec#${encoded}`);
       if (!fn) throw new Error(`no schema at ${pointer}`);
       this.compiled.set(pointer, fn);
@@ -141,7 +147,11 @@ function describeOperation(doc: OpenApiDocument, operation: Operation): Operatio
     const mediaTypes = Object.keys(op.requestBody.content);
     const first = mediaTypes[0];
     if (first === undefined) throw new Error(`${op.operationId}: request body declares no media type`);
-    body = { required: op.requestBody.required === true, mediaTypes, schema: `${opPointer}/requestBody/content/${encodePointer(first)}/schema` };
+    body = {
+      required: op.requestBody.required === true,
+      mediaTypes,
+      schema: `${opPointer}/requestBody/content/${encodePointer(first)}/schema`,
+    };
   }
 
   const responses = new Map<string, ResponseSpec>();
@@ -150,7 +160,10 @@ function describeOperation(doc: OpenApiDocument, operation: Operation): Operatio
     const response = deref<ResponseObject>(doc, rawResponse);
     const content = new Map<string, string | undefined>();
     for (const [mediaType, media] of Object.entries(response.content ?? {})) {
-      content.set(mediaType, media.schema ? (media.schema.$ref ?? `${base}/content/${encodePointer(mediaType)}/schema`) : undefined);
+      content.set(
+        mediaType,
+        media.schema ? (media.schema.$ref ?? `${base}/content/${encodePointer(mediaType)}/schema`) : undefined,
+      );
     }
     const headers = Object.entries(response.headers ?? {}).map(([name, rawHeader]) => {
       const header = deref(doc, rawHeader);
@@ -169,16 +182,31 @@ function describeOperation(doc: OpenApiDocument, operation: Operation): Operatio
   const security = (op as { security?: unknown[] }).security ?? (doc.security as unknown[] | undefined) ?? [];
   const requiresAuth = security.length > 0 && !security.some((req) => Object.keys(req as object).length === 0);
 
-  return { id: op.operationId, method: method.toUpperCase(), path, pathParams, body, requiresAuth, responses, successStatus: Number(success) };
+  return {
+    id: op.operationId,
+    method: method.toUpperCase(),
+    path,
+    pathParams,
+    body,
+    requiresAuth,
+    responses,
+    successStatus: Number(success),
+  };
 }
 
 /** Evaluates an OpenAPI runtime expression against a finished exchange (the subset links use). */
 export function evaluateExpression(
   expression: string,
-  source: { requestPath: Record<string, string>; requestBody: unknown; responseBody: unknown; responseHeaders: Record<string, string> },
+  source: {
+    requestPath: Record<string, string>;
+    requestBody: unknown;
+    responseBody: unknown;
+    responseHeaders: Record<string, string>;
+  },
 ): unknown {
   const bodyRef = /^\$(request|response)\.body#(.*)$/.exec(expression);
-  if (bodyRef) return pointerInto(bodyRef[1] === "request" ? source.requestBody : source.responseBody, bodyRef[2] ?? "");
+  if (bodyRef)
+    return pointerInto(bodyRef[1] === "request" ? source.requestBody : source.responseBody, bodyRef[2] ?? "");
   const pathRef = /^\$request\.path\.(.+)$/.exec(expression);
   if (pathRef) return source.requestPath[pathRef[1] as string];
   const headerRef = /^\$response\.header\.(.+)$/.exec(expression);

@@ -35,7 +35,10 @@ export interface Exchange {
 }
 
 export class HttpClient {
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 4 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 4 }),
+  };
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -48,7 +51,12 @@ export class HttpClient {
     return new Promise((resolve) => {
       const req = (secure ? https : http).request(
         url,
-        { method: request.method, headers, agent: secure ? this.agents.https : this.agents.http, signal: AbortSignal.timeout(this.timeoutMs) },
+        {
+          method: request.method,
+          headers,
+          agent: secure ? this.agents.https : this.agents.http,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -90,7 +98,9 @@ const secretHeader = /token|auth|secret|password|key|cookie|credential/i;
 
 /** Copy of the headers with secret-looking values masked, for reports. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, secretHeader.test(name) ? mask(value) : value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, secretHeader.test(name) ? mask(value) : value]),
+  );
 }
 
 function mask(value: string): string {

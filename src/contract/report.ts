@@ -1,7 +1,7 @@
 // Renders a run: progress lines, the operation x check table, failure details (request, response,
 // reason), and the JUnit XML and JSON reports.
-import { checkInfo, type CheckName } from "./checks.ts";
-import { redactHeaders, type Exchange } from "./http.ts";
+import { type CheckName, checkInfo } from "./checks.ts";
+import { type Exchange, redactHeaders } from "./http.ts";
 import type { CellResult, CellStatus, CheckSummary, RunResult } from "./run.ts";
 import type { Finding } from "./session.ts";
 
@@ -9,7 +9,12 @@ const mark: Record<CellStatus, string> = { passed: "pass", failed: "FAIL", skipp
 
 export function progressLine(summary: CheckSummary): string {
   const symbol = summary.status === "failed" ? "✗" : summary.status === "passed" ? "✓" : "·";
-  const detail = summary.status === "failed" ? `${summary.failed} of ${summary.assertions} assertions failed` : summary.status === "passed" ? `${summary.assertions} assertions` : summary.status;
+  const detail =
+    summary.status === "failed"
+      ? `${summary.failed} of ${summary.assertions} assertions failed`
+      : summary.status === "passed"
+        ? `${summary.assertions} assertions`
+        : summary.status;
   return `${symbol} ${summary.check.padEnd(30)} ${detail}`;
 }
 
@@ -21,7 +26,13 @@ export function renderTable(result: RunResult): string {
     [op.padEnd(width), ...checks.map((c) => mark[cell(result, op, c)?.status ?? "not-run"].padEnd(8))].join("  "),
   );
   const legend = checks.map((c) => `${checkInfo[c].label} = ${c}`).join(", ");
-  return [header, "-".repeat(header.length), ...rows, "", `(${legend}; skip = not applicable here, - = nothing to judge)`].join("\n");
+  return [
+    header,
+    "-".repeat(header.length),
+    ...rows,
+    "",
+    `(${legend}; skip = not applicable here, - = nothing to judge)`,
+  ].join("\n");
 }
 
 function cell(result: RunResult, operation: string, check: CheckName): CellResult | undefined {
@@ -35,8 +46,13 @@ export function renderFailures(result: RunResult): string {
   if (failed.length === 0) return "";
   const blocks = failed.map((c) => {
     const shown = c.failures.slice(0, maxFailuresShown).map((f) => indent(renderFinding(f), "    "));
-    const more = c.failures.length > maxFailuresShown ? [`    ... and ${c.failures.length - maxFailuresShown} more (see --json)`] : [];
-    return [`✗ ${c.operation} › ${c.check} (${c.failures.length} of ${c.assertions} failed)`, ...shown, ...more].join("\n");
+    const more =
+      c.failures.length > maxFailuresShown
+        ? [`    ... and ${c.failures.length - maxFailuresShown} more (see --json)`]
+        : [];
+    return [`✗ ${c.operation} › ${c.check} (${c.failures.length} of ${c.assertions} failed)`, ...shown, ...more].join(
+      "\n",
+    );
   });
   return ["Failures", "", blocks.join("\n\n")].join("\n");
 }
@@ -55,13 +71,21 @@ export function renderExchange(exchange: Exchange): string {
   for (const [name, value] of Object.entries(redactHeaders(request.headers))) requestLines.push(`  ${name}: ${value}`);
   if (request.body !== undefined) requestLines.push(`  ${clip(request.body)}`);
   const responseLines = response
-    ? [`response (${response.durationMs} ms):`, `  ${response.status} ${response.statusText}`, ...Object.entries(response.headers).filter(([n]) => !/^(date|connection|keep-alive)$/.test(n)).map(([n, v]) => `  ${n}: ${v}`), ...(response.body ? [`  ${clip(response.body)}`] : [])]
+    ? [
+        `response (${response.durationMs} ms):`,
+        `  ${response.status} ${response.statusText}`,
+        ...Object.entries(response.headers)
+          .filter(([n]) => !/^(date|connection|keep-alive)$/.test(n))
+          .map(([n, v]) => `  ${n}: ${v}`),
+        ...(response.body ? [`  ${clip(response.body)}`] : []),
+      ]
     : [`response: none (${exchange.error})`];
   return [...requestLines, ...responseLines].join("\n");
 }
 
 /** The first `bodyLimit` characters, with control characters (other than tab, newline and carriage return) shown as U+FFFD. */
 function clip(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
   const shown = text.slice(0, bodyLimit).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "\uFFFD");
   return text.length > bodyLimit ? `${shown}... (${text.length} characters)` : shown;
 }
@@ -81,7 +105,8 @@ export function renderSummary(result: RunResult): string {
     `${verdict}: ${counts.failed} failed, ${counts.passed} passed, ${counts.skipped} skipped, ${counts["not-run"]} with nothing to judge (operation x check) · ${result.requests} requests in ${(result.durationMs / 1000).toFixed(1)} s`,
   ];
   for (const note of result.notes) lines.push(`note: ${note}`);
-  if (result.leftovers.length > 0) lines.push(`left in place: ${result.leftovers.map((p) => `${p.project} on ${p.image}`).join(", ")}`);
+  if (result.leftovers.length > 0)
+    lines.push(`left in place: ${result.leftovers.map((p) => `${p.project} on ${p.image}`).join(", ")}`);
   return lines.join("\n");
 }
 
@@ -99,7 +124,8 @@ export function junitReport(result: RunResult): string {
         const detail = c.failures.map((f) => renderFinding(f)).join("\n\n");
         return `    <testcase ${name}>\n      <failure message="${xml(c.failures[0]?.reason.split("\n")[0] ?? "failed")}" type="${check}">${xml(detail)}</failure>\n    </testcase>`;
       }
-      if (c.status !== "passed") return `    <testcase ${name}>\n      <skipped message="${xml(c.notes.join("; ") || "nothing to judge")}"/>\n    </testcase>`;
+      if (c.status !== "passed")
+        return `    <testcase ${name}>\n      <skipped message="${xml(c.notes.join("; ") || "nothing to judge")}"/>\n    </testcase>`;
       return `    <testcase ${name}/>`;
     });
     const failures = cells.filter((c) => c.status === "failed").length;
@@ -112,12 +138,28 @@ export function junitReport(result: RunResult): string {
 
 function xml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the markup ones are escaped.
-  return text.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "").replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string);
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 forbids
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/g, "")
+      .replace(
+        /[<>&"']/g,
+        (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string,
+      )
+  );
 }
 
 /** The JSON report: the whole result, with credentials masked in the recorded requests. */
 export function jsonReport(result: RunResult): string {
   const redact = (f: Finding) =>
-    f.exchange ? { ...f, exchange: { ...f.exchange, request: { ...f.exchange.request, headers: redactHeaders(f.exchange.request.headers) } } } : f;
+    f.exchange
+      ? {
+          ...f,
+          exchange: {
+            ...f.exchange,
+            request: { ...f.exchange.request, headers: redactHeaders(f.exchange.request.headers) },
+          },
+        }
+      : f;
   return `${JSON.stringify({ tool: "ims-contract", ...result, cells: result.cells.map((c) => ({ ...c, failures: c.failures.map(redact) })) }, null, 2)}\n`;
 }

@@ -6,10 +6,10 @@ import { authorisation } from "./checks/authorisation.ts";
 import { flows } from "./checks/flows.ts";
 import { negativeDataRejection } from "./checks/negative.ts";
 import { memberRows } from "./checks/shared.ts";
-import { checkNames, responseChecks, type CheckName } from "./checks.ts";
+import { type CheckName, checkNames, responseChecks } from "./checks.ts";
 import type { ContractConfig } from "./config.ts";
 import { Contract } from "./contract.ts";
-import { pairKey, Session, type Finding, type Pair } from "./session.ts";
+import { type Finding, type Pair, pairKey, Session } from "./session.ts";
 
 export type CellStatus = "passed" | "failed" | "skipped" | "not-run";
 
@@ -61,7 +61,11 @@ const phases: { check: CheckName; run: (s: Session) => Promise<void> }[] = [
   { check: "authorisation", run: authorisation },
 ];
 
-export async function runContract(config: ContractConfig, listener: RunListener = {}, contract = Contract.load(config.profile)): Promise<RunResult> {
+export async function runContract(
+  config: ContractConfig,
+  listener: RunListener = {},
+  contract = Contract.load(config.profile),
+): Promise<RunResult> {
   const started = Date.now();
   const s = new Session(config, contract);
   let leftovers: Pair[] = [];
@@ -102,17 +106,27 @@ export async function runContract(config: ContractConfig, listener: RunListener 
 async function preflight(s: Session): Promise<void> {
   const projects = new Set([s.projectOf("member"), ...s.config.fixtures.otherProjects]);
   for (const image of s.config.fixtures.shareableImages) {
-    const listed = await s.call("listImageMembers", { actor: "owner", params: { image_id: image }, purpose: "preflight: members left from earlier runs" });
+    const listed = await s.call("listImageMembers", {
+      actor: "owner",
+      params: { image_id: image },
+      purpose: "preflight: members left from earlier runs",
+    });
     if (!listed.response) throw new PreconditionError(`${s.config.baseUrl} does not answer: ${listed.error}`);
     const rows = memberRows(s, listed);
     if (!rows) continue;
     const members = rows.map((r) => String(r.member_id));
     const leftovers = members.filter((m) => projects.has(m));
     if (leftovers.length > 0 && !s.config.destructive) {
-      throw new PreconditionError(`image ${image} already has ${leftovers.join(", ")} as members and destructive steps are off; remove them or use other fixture projects`);
+      throw new PreconditionError(
+        `image ${image} already has ${leftovers.join(", ")} as members and destructive steps are off; remove them or use other fixture projects`,
+      );
     }
     for (const project of leftovers) {
-      await s.call("removeImageMember", { actor: "owner", params: { image_id: image, member_id: project }, purpose: "preflight: remove a member left from an earlier run" });
+      await s.call("removeImageMember", {
+        actor: "owner",
+        params: { image_id: image, member_id: project },
+        purpose: "preflight: remove a member left from an earlier run",
+      });
     }
     s.baseline.set(image, new Set(members.filter((m) => !projects.has(m))));
   }
@@ -129,7 +143,11 @@ async function cleanup(s: Session): Promise<Pair[]> {
     const deadline = Date.now() + s.config.timeouts.jobMs;
     for (const job of [...s.unfinishedJobs]) {
       while (Date.now() < deadline) {
-        const polled = await s.call("showJob", { actor: "owner", params: { project_id: s.projectOf("owner"), job_id: job }, purpose: "cleanup: wait for a job the run started" });
+        const polled = await s.call("showJob", {
+          actor: "owner",
+          params: { project_id: s.projectOf("owner"), job_id: job },
+          purpose: "cleanup: wait for a job the run started",
+        });
         const status = (s.json(polled) as { status?: unknown } | undefined)?.status;
         if (polled.response?.status !== 200 || status === "SUCCESS" || status === "FAIL") break;
         await new Promise((resolve) => setTimeout(resolve, s.config.timeouts.jobPollMs));
@@ -138,17 +156,27 @@ async function cleanup(s: Session): Promise<Pair[]> {
     }
   }
   const remove = async (pair: Pair, purpose: string) => {
-    const removed = await s.call("removeImageMember", { actor: "owner", params: { image_id: pair.image, member_id: pair.project }, purpose });
+    const removed = await s.call("removeImageMember", {
+      actor: "owner",
+      params: { image_id: pair.image, member_id: pair.project },
+      purpose,
+    });
     const status = removed.response?.status ?? 0;
     if (status === 404 || (status >= 200 && status < 300)) s.added.delete(pairKey(pair));
   };
-  if (s.config.destructive) for (const pair of [...s.added.values()]) await remove(pair, "cleanup: remove a member the run added");
+  if (s.config.destructive)
+    for (const pair of [...s.added.values()]) await remove(pair, "cleanup: remove a member the run added");
 
   for (const [image, before] of s.baseline) {
-    const listed = await s.call("listImageMembers", { actor: "owner", params: { image_id: image }, purpose: "cleanup: look for members the run added" });
+    const listed = await s.call("listImageMembers", {
+      actor: "owner",
+      params: { image_id: image },
+      purpose: "cleanup: look for members the run added",
+    });
     for (const project of (memberRows(s, listed) ?? []).map((r) => String(r.member_id)).filter((m) => !before.has(m))) {
       s.track({ image, project });
-      if (s.config.destructive) await remove({ image, project }, "cleanup: remove a member that appeared during the run");
+      if (s.config.destructive)
+        await remove({ image, project }, "cleanup: remove a member that appeared during the run");
     }
   }
   return [...s.added.values()];
@@ -158,7 +186,12 @@ function summarise(s: Session, check: CheckName): CheckSummary {
   const findings = s.findings.filter((f) => f.check === check);
   const failed = findings.filter((f) => !f.ok).length;
   const skipped = s.skips.some((k) => k.check === check);
-  return { check, assertions: findings.length, failed, status: failed > 0 ? "failed" : findings.length > 0 ? "passed" : skipped ? "skipped" : "not-run" };
+  return {
+    check,
+    assertions: findings.length,
+    failed,
+    status: failed > 0 ? "failed" : findings.length > 0 ? "passed" : skipped ? "skipped" : "not-run",
+  };
 }
 
 function buildCells(s: Session): CellResult[] {
@@ -169,7 +202,8 @@ function buildCells(s: Session): CellResult[] {
       const findings = s.findings.filter((f) => f.check === check && f.operation === op.id);
       const failures = findings.filter((f) => !f.ok);
       const notes = s.skips.filter((k) => k.check === check && k.operation === op.id).map((k) => k.reason);
-      const status: CellStatus = failures.length > 0 ? "failed" : findings.length > 0 ? "passed" : notes.length > 0 ? "skipped" : "not-run";
+      const status: CellStatus =
+        failures.length > 0 ? "failed" : findings.length > 0 ? "passed" : notes.length > 0 ? "skipped" : "not-run";
       cells.push({ operation: op.id, check, status, assertions: findings.length, failures, notes });
     }
   }

@@ -5,7 +5,7 @@ import type { ErrorObject } from "ajv";
 import type { CheckName } from "./checks.ts";
 import type { ContractConfig } from "./config.ts";
 import type { Contract, OperationSpec } from "./contract.ts";
-import { HttpClient, isJsonMediaType, mediaType, type Exchange, type RecordedRequest } from "./http.ts";
+import { type Exchange, HttpClient, isJsonMediaType, mediaType, type RecordedRequest } from "./http.ts";
 
 export type ActorName = "owner" | "member" | "stranger" | "anonymous" | "bogus";
 
@@ -68,7 +68,8 @@ export class Session {
   }
 
   judge(check: CheckName, operation: string, ok: boolean, reason: string, exchange?: Exchange): boolean {
-    if (this.selected(check)) this.findings.push(exchange ? { check, operation, ok, reason, exchange } : { check, operation, ok, reason });
+    if (this.selected(check))
+      this.findings.push(exchange ? { check, operation, ok, reason, exchange } : { check, operation, ok, reason });
     return ok;
   }
 
@@ -82,11 +83,23 @@ export class Session {
     const op = this.contract.op(exchange.operation);
     const undeclared = statuses.filter((s) => !this.contract.declares(op, s));
     if (undeclared.length > 0) {
-      return this.judge(check, op.id, false, `${what}: the suite expects ${undeclared.join("/")}, which the spec does not declare for ${op.id}`, exchange);
+      return this.judge(
+        check,
+        op.id,
+        false,
+        `${what}: the suite expects ${undeclared.join("/")}, which the spec does not declare for ${op.id}`,
+        exchange,
+      );
     }
     const got = exchange.response?.status;
     const ok = got !== undefined && statuses.includes(got);
-    return this.judge(check, op.id, ok, `${what}: expected ${statuses.join(" or ")}, got ${got ?? `no response (${exchange.error})`}`, exchange);
+    return this.judge(
+      check,
+      op.id,
+      ok,
+      `${what}: expected ${statuses.join(" or ")}, got ${got ?? `no response (${exchange.error})`}`,
+      exchange,
+    );
   }
 
   headersFor(actor: ActorName): Record<string, string> {
@@ -102,11 +115,19 @@ export class Session {
 
   async call(operationId: string, options: CallOptions): Promise<Exchange> {
     const op = this.contract.op(operationId);
-    if (op.method === "DELETE" && !this.config.destructive) throw new Error(`${operationId}: no DELETE may be sent while destructive steps are off`);
+    if (op.method === "DELETE" && !this.config.destructive)
+      throw new Error(`${operationId}: no DELETE may be sent while destructive steps are off`);
     const request: RecordedRequest = {
       method: op.method,
-      url: this.config.baseUrl + op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params[name] ?? `{${name}}`)),
-      headers: { Accept: "application/json", "User-Agent": "ims-contract/0.1", ...this.config.headers, ...this.headersFor(options.actor) },
+      url:
+        this.config.baseUrl +
+        op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params[name] ?? `{${name}}`)),
+      headers: {
+        Accept: "application/json",
+        "User-Agent": "ims-contract/0.1",
+        ...this.config.headers,
+        ...this.headersFor(options.actor),
+      },
     };
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (body !== undefined) {
@@ -114,7 +135,14 @@ export class Session {
       request.headers["Content-Type"] = options.contentType ?? "application/json";
     }
     const { response, error } = await this.http.send(request);
-    const exchange: Exchange = { id: this.exchanges.length + 1, operation: op.id, purpose: options.purpose, actor: options.actor, params: options.params, request };
+    const exchange: Exchange = {
+      id: this.exchanges.length + 1,
+      operation: op.id,
+      purpose: options.purpose,
+      actor: options.actor,
+      params: options.params,
+      request,
+    };
     if (response) exchange.response = response;
     if (error !== undefined) exchange.error = error;
     this.exchanges.push(exchange);
@@ -141,7 +169,9 @@ export class Session {
     if (op.id === "addImageMember" && options.params.image_id && typeof body?.member === "string") {
       this.track({ image: options.params.image_id, project: body.member });
     } else if (op.id === "batchAddImageMembers" && Array.isArray(body?.images) && Array.isArray(body.projects)) {
-      for (const image of body.images) for (const project of body.projects) if (typeof image === "string" && typeof project === "string") this.track({ image, project });
+      for (const image of body.images)
+        for (const project of body.projects)
+          if (typeof image === "string" && typeof project === "string") this.track({ image, project });
       const jobId = (this.json(exchange) as { job_id?: unknown } | undefined)?.job_id;
       if (typeof jobId === "string") {
         this.jobs.push(jobId);
@@ -174,7 +204,9 @@ function requestJson(options: CallOptions): Record<string, unknown> | undefined 
       return undefined;
     }
   }
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The response checks: run on every exchange, whichever check sent it. */
@@ -189,17 +221,37 @@ function judgeResponse(s: Session, op: OperationSpec, exchange: Exchange): void 
 
   const declared = s.contract.response(op, status);
   const declaredStatuses = [...op.responses.keys()].join(", ");
-  if (!s.judge("status_code_conformance", op.id, declared !== undefined, `${status} is not declared for ${op.id} (declared: ${declaredStatuses})`, exchange) || !declared) return;
+  if (
+    !s.judge(
+      "status_code_conformance",
+      op.id,
+      declared !== undefined,
+      `${status} is not declared for ${op.id} (declared: ${declaredStatuses})`,
+      exchange,
+    ) ||
+    !declared
+  )
+    return;
 
   const contentType = headers["content-type"];
   const received = mediaType(contentType);
   let schema: string | undefined;
   if (declared.content.size === 0) {
-    s.judge("content_type_conformance", op.id, body.length === 0, `${status} declares no body, but ${body.length} bytes came back`, exchange);
+    s.judge(
+      "content_type_conformance",
+      op.id,
+      body.length === 0,
+      `${status} declares no body, but ${body.length} bytes came back`,
+      exchange,
+    );
   } else {
     const match = [...declared.content.keys()].find((declaredType) => mediaTypeMatches(declaredType, received));
-    const reason = contentType === undefined ? "no Content-Type header" : `Content-Type ${contentType} is not declared for ${status} (declared: ${[...declared.content.keys()].join(", ")})`;
-    if (s.judge("content_type_conformance", op.id, match !== undefined, reason, exchange) && match) schema = declared.content.get(match);
+    const reason =
+      contentType === undefined
+        ? "no Content-Type header"
+        : `Content-Type ${contentType} is not declared for ${status} (declared: ${[...declared.content.keys()].join(", ")})`;
+    if (s.judge("content_type_conformance", op.id, match !== undefined, reason, exchange) && match)
+      schema = declared.content.get(match);
   }
 
   if (schema && isJsonMediaType(contentType)) {
@@ -207,23 +259,48 @@ function judgeResponse(s: Session, op: OperationSpec, exchange: Exchange): void 
     try {
       value = JSON.parse(body);
     } catch (err) {
-      s.judge("response_schema_conformance", op.id, false, `body is not valid JSON (${(err as Error).message})`, exchange);
+      s.judge(
+        "response_schema_conformance",
+        op.id,
+        false,
+        `body is not valid JSON (${(err as Error).message})`,
+        exchange,
+      );
       value = undefined;
     }
     if (value !== undefined) {
       const errors = s.contract.errors(schema, value);
-      s.judge("response_schema_conformance", op.id, errors.length === 0, `body breaks ${schemaName(schema)}:\n${formatSchemaErrors(errors).join("\n")}`, exchange);
+      s.judge(
+        "response_schema_conformance",
+        op.id,
+        errors.length === 0,
+        `body breaks ${schemaName(schema)}:\n${formatSchemaErrors(errors).join("\n")}`,
+        exchange,
+      );
     }
   }
 
   for (const header of declared.headers) {
     const value = headers[header.name.toLowerCase()];
     if (value === undefined) {
-      if (header.required) s.judge("response_headers_conformance", op.id, false, `required header ${header.name} is missing from the ${status} response`, exchange);
+      if (header.required)
+        s.judge(
+          "response_headers_conformance",
+          op.id,
+          false,
+          `required header ${header.name} is missing from the ${status} response`,
+          exchange,
+        );
       continue;
     }
     const errors = header.schema ? s.contract.errors(header.schema, value) : [];
-    s.judge("response_headers_conformance", op.id, errors.length === 0, `header ${header.name}: ${JSON.stringify(value)} ${errors.map((e) => e.message).join("; ")}`, exchange);
+    s.judge(
+      "response_headers_conformance",
+      op.id,
+      errors.length === 0,
+      `header ${header.name}: ${JSON.stringify(value)} ${errors.map((e) => e.message).join("; ")}`,
+      exchange,
+    );
   }
 }
 
@@ -241,8 +318,10 @@ function schemaName(pointer: string): string {
 export function formatSchemaErrors(errors: ErrorObject[]): string[] {
   const lines = errors.map((e) => {
     const path = e.instancePath || "(root)";
-    if (e.keyword === "additionalProperties") return `${path}: unexpected property ${JSON.stringify(e.params.additionalProperty)}`;
-    if (e.keyword === "required") return `${path}: missing required property ${JSON.stringify(e.params.missingProperty)}`;
+    if (e.keyword === "additionalProperties")
+      return `${path}: unexpected property ${JSON.stringify(e.params.additionalProperty)}`;
+    if (e.keyword === "required")
+      return `${path}: missing required property ${JSON.stringify(e.params.missingProperty)}`;
     if (e.keyword === "enum") return `${path}: must be one of ${JSON.stringify(e.params.allowedValues)}`;
     if (e.keyword === "const") return `${path}: must be ${JSON.stringify(e.params.allowedValue)}`;
     return `${path}: ${e.message ?? e.keyword}`;

@@ -8,7 +8,9 @@ import type { Contract, OperationSpec } from "./contract.ts";
 type Schema = Record<string, unknown>;
 
 export function randomHex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString("hex").slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString("hex")
+    .slice(0, length);
 }
 
 /** A fresh value valid against the schema at `pointer` (random ids, first enum value, required properties only). */
@@ -20,7 +22,11 @@ export function sampleValue(contract: Contract, pointer: string): unknown {
   if (type === "object") {
     const properties = (schema.properties ?? {}) as Record<string, unknown>;
     const required = (schema.required ?? []) as string[];
-    return Object.fromEntries(required.filter((name) => name in properties).map((name) => [name, sampleValue(contract, `${at}/properties/${name}`)]));
+    return Object.fromEntries(
+      required
+        .filter((name) => name in properties)
+        .map((name) => [name, sampleValue(contract, `${at}/properties/${name}`)]),
+    );
   }
   if (type === "array") {
     const count = Math.max(1, Number(schema.minItems ?? 0));
@@ -28,7 +34,12 @@ export function sampleValue(contract: Contract, pointer: string): unknown {
   }
   const candidates: unknown[] =
     type === "string"
-      ? [randomUUID(), randomHex(Number(schema.minLength ?? 32)), ...examplesOf(schema), "a".repeat(Math.max(1, Number(schema.minLength ?? 1)))]
+      ? [
+          randomUUID(),
+          randomHex(Number(schema.minLength ?? 32)),
+          ...examplesOf(schema),
+          "a".repeat(Math.max(1, Number(schema.minLength ?? 1))),
+        ]
       : type === "integer" || type === "number"
         ? [Number(schema.minimum ?? 0), ...examplesOf(schema)]
         : type === "boolean"
@@ -54,7 +65,10 @@ export function validBody(contract: Contract, op: OperationSpec, values: Record<
   const base = sampleValue(contract, op.body.schema) as Record<string, unknown>;
   const body = { ...base, ...values };
   const errors = contract.errors(op.body.schema, body);
-  if (errors.length > 0) throw new Error(`${op.id}: the suite built an invalid body ${JSON.stringify(body)}: ${errors.map((e) => `${e.instancePath} ${e.message}`).join("; ")}`);
+  if (errors.length > 0)
+    throw new Error(
+      `${op.id}: the suite built an invalid body ${JSON.stringify(body)}: ${errors.map((e) => `${e.instancePath} ${e.message}`).join("; ")}`,
+    );
   return body;
 }
 
@@ -92,27 +106,52 @@ export function negativeBodies(contract: Contract, op: OperationSpec, valid: Rec
   const cases: BodyCase[] = [];
   const { pointer, schema } = contract.schemaAt(op.body.schema);
   const text = JSON.stringify(valid);
-  cases.push({ description: "malformed JSON", rules: ["malformed-json"], rawBody: text.slice(0, Math.max(1, text.length - 2)) });
+  cases.push({
+    description: "malformed JSON",
+    rules: ["malformed-json"],
+    rawBody: text.slice(0, Math.max(1, text.length - 2)),
+  });
   if (op.body.required) cases.push({ description: "no body", rules: ["no-body"], omitBody: true });
-  if (!op.body.mediaTypes.includes("text/plain")) cases.push({ description: "valid JSON sent as text/plain", rules: ["media-type"], body: valid, contentType: "text/plain" });
+  if (!op.body.mediaTypes.includes("text/plain"))
+    cases.push({
+      description: "valid JSON sent as text/plain",
+      rules: ["media-type"],
+      body: valid,
+      contentType: "text/plain",
+    });
 
   for (const [type, value] of Object.entries(otherTypeValues)) {
-    if (contract.errors(pointer, value).length > 0 && type !== primaryType(schema)) cases.push({ description: `body is ${named(type)}, not an object`, rules: ["type"], body: value });
+    if (contract.errors(pointer, value).length > 0 && type !== primaryType(schema))
+      cases.push({ description: `body is ${named(type)}, not an object`, rules: ["type"], body: value });
   }
   for (const name of (schema.required ?? []) as string[]) {
     const { [name]: _dropped, ...rest } = valid;
     cases.push({ description: `required property ${name} missing`, rules: ["required"], body: rest });
   }
   if (schema.additionalProperties === false) {
-    cases.push({ description: "unexpected extra property", rules: ["additionalProperties"], body: { ...valid, unexpected_property: "value" } });
+    cases.push({
+      description: "unexpected extra property",
+      rules: ["additionalProperties"],
+      body: { ...valid, unexpected_property: "value" },
+    });
   }
 
   for (const name of Object.keys((schema.properties ?? {}) as object)) {
     for (const broken of brokenValues(contract, `${pointer}/properties/${name}`, valid[name])) {
-      cases.push({ description: `body/${name} ${broken.description}`, rules: broken.rules, body: { ...valid, [name]: broken.value } });
+      cases.push({
+        description: `body/${name} ${broken.description}`,
+        rules: broken.rules,
+        body: { ...valid, [name]: broken.value },
+      });
     }
   }
-  return cases.filter((c) => c.omitBody || c.rawBody !== undefined || c.contentType !== undefined || contract.errors(op.body?.schema ?? "", c.body).length > 0);
+  return cases.filter(
+    (c) =>
+      c.omitBody ||
+      c.rawBody !== undefined ||
+      c.contentType !== undefined ||
+      contract.errors(op.body?.schema ?? "", c.body).length > 0,
+  );
 }
 
 /** Path parameter values that break their schema; `valid` supplies the other parameters. */
@@ -120,7 +159,13 @@ export function negativeParams(contract: Contract, op: OperationSpec, valid: Rec
   const cases: ParamCase[] = [];
   for (const param of op.pathParams) {
     for (const broken of brokenValues(contract, param.schema, valid[param.name], { pathSafe: true })) {
-      if (typeof broken.value === "string") cases.push({ description: `path ${param.name} ${broken.description}`, rules: broken.rules, name: param.name, value: broken.value });
+      if (typeof broken.value === "string")
+        cases.push({
+          description: `path ${param.name} ${broken.description}`,
+          rules: broken.rules,
+          name: param.name,
+          value: broken.value,
+        });
     }
   }
   return cases;
@@ -137,13 +182,19 @@ interface Broken {
  * miss the pattern, format, length or enum, and arrays that are too short, too long, repeat an item
  * or hold a bad item.
  */
-function brokenValues(contract: Contract, pointer: string, valid: unknown, options: { pathSafe?: boolean } = {}): Broken[] {
+function brokenValues(
+  contract: Contract,
+  pointer: string,
+  valid: unknown,
+  options: { pathSafe?: boolean } = {},
+): Broken[] {
   const { pointer: at, schema } = contract.schemaAt(pointer);
   const type = primaryType(schema);
   const out: Broken[] = [];
   if (!options.pathSafe) {
     for (const [otherType, value] of Object.entries(otherTypeValues)) {
-      if (otherType !== type && contract.errors(at, value).some((e) => e.keyword === "type")) out.push({ description: `is ${named(otherType)}`, rules: ["type"], value });
+      if (otherType !== type && contract.errors(at, value).some((e) => e.keyword === "type"))
+        out.push({ description: `is ${named(otherType)}`, rules: ["type"], value });
     }
   }
   if (type === "string") {
@@ -179,11 +230,17 @@ function brokenValues(contract: Contract, pointer: string, valid: unknown, optio
 function onePerKeyword(contract: Contract, pointer: string, candidates: unknown[]): Broken[] {
   const scored = candidates.map((value) => ({
     value,
-    keywords: [...new Set(contract.errors(pointer, value).map((e) => (e.instancePath === "" ? e.keyword : `items.${e.keyword}`)))].filter((k) => k !== "type"),
+    keywords: [
+      ...new Set(
+        contract.errors(pointer, value).map((e) => (e.instancePath === "" ? e.keyword : `items.${e.keyword}`)),
+      ),
+    ].filter((k) => k !== "type"),
   }));
   const chosen = new Map<unknown, string[]>();
   for (const keyword of new Set(scored.flatMap((s) => s.keywords))) {
-    const best = scored.filter((s) => s.keywords.includes(keyword)).sort((a, b) => a.keywords.length - b.keywords.length)[0];
+    const best = scored
+      .filter((s) => s.keywords.includes(keyword))
+      .sort((a, b) => a.keywords.length - b.keywords.length)[0];
     if (best) chosen.set(best.value, best.keywords);
   }
   return [...chosen].map(([value, keywords]) => ({

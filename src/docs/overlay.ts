@@ -34,19 +34,25 @@ export function loadOverlay(path: string): OverlayDocument {
 export function overlayProblems(doc: unknown): string[] {
   if (!isObject(doc)) return ["not a YAML mapping"];
   const problems: string[] = [];
-  if (typeof doc.overlay !== "string" || !/^1\.0\.\d+$/.test(doc.overlay)) problems.push(`overlay must be 1.0.x, got ${JSON.stringify(doc.overlay)}`);
+  if (typeof doc.overlay !== "string" || !/^1\.0\.\d+$/.test(doc.overlay))
+    problems.push(`overlay must be 1.0.x, got ${JSON.stringify(doc.overlay)}`);
   const info = doc.info;
-  if (!isObject(info) || typeof info.title !== "string" || typeof info.version !== "string") problems.push("info.title and info.version are required");
+  if (!isObject(info) || typeof info.title !== "string" || typeof info.version !== "string")
+    problems.push("info.title and info.version are required");
   if (!Array.isArray(doc.actions) || doc.actions.length === 0) return [...problems, "actions must be a non-empty list"];
-  doc.actions.forEach((action: unknown, i) => {
-    if (!isObject(action)) return problems.push(`actions[${i}] is not a mapping`);
-    if (typeof action.target !== "string" || !action.target.startsWith("$")) problems.push(`actions[${i}].target must be a JSONPath starting with $`);
+  for (const [i, action] of (doc.actions as unknown[]).entries()) {
+    if (!isObject(action)) {
+      problems.push(`actions[${i}] is not a mapping`);
+      continue;
+    }
+    if (typeof action.target !== "string" || !action.target.startsWith("$"))
+      problems.push(`actions[${i}].target must be a JSONPath starting with $`);
     if (!("update" in action) && action.remove !== true) problems.push(`actions[${i}] needs update or remove: true`);
     for (const key of Object.keys(action)) {
-      if (!["target", "description", "update", "remove"].includes(key) && !key.startsWith("x-")) problems.push(`actions[${i}] has unknown field ${key}`);
+      if (!["target", "description", "update", "remove"].includes(key) && !key.startsWith("x-"))
+        problems.push(`actions[${i}] has unknown field ${key}`);
     }
-    return undefined;
-  });
+  }
   return problems;
 }
 
@@ -54,7 +60,10 @@ export function overlayProblems(doc: unknown): string[] {
 export async function applyOverlay<T extends JsonObject>(doc: T, overlay: OverlayDocument, name: string): Promise<T> {
   const result = await openapiOverlay(structuredClone(doc), { overlaySet: { ...overlay } });
   const unused = (result.resultData.unusedActions ?? []) as OverlayAction[];
-  if (unused.length) throw new Error(`${name}: ${unused.length} action(s) match nothing in the spec: ${unused.map((a) => a.target).join(", ")}`);
+  if (unused.length)
+    throw new Error(
+      `${name}: ${unused.length} action(s) match nothing in the spec: ${unused.map((a) => a.target).join(", ")}`,
+    );
   return result.data as T;
 }
 

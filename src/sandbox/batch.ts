@@ -5,7 +5,7 @@ import type { JobResultRow, JobRow, Store } from "./db.ts";
 import { ApiError, ImsCode, notFound } from "./errors.ts";
 import type { JobRunner } from "./jobs.ts";
 import type { Catalog } from "./seed.ts";
-import { jobTime, type Clock } from "./time.ts";
+import { type Clock, jobTime } from "./time.ts";
 
 export const defaultMaxQueuedJobs = 50;
 
@@ -50,22 +50,39 @@ export class BatchSharing {
     const images: string[] = [];
     for (const id of request.images) {
       const image = this.catalog.image(id);
-      const visible = image && (image.owner === caller || image.visibility === "public" || this.store.isMember(image.id, caller));
+      const visible =
+        image && (image.owner === caller || image.visibility === "public" || this.store.isMember(image.id, caller));
       if (!image || !visible) throw badRequest(ImsCode.imageNotFound, `Image ${id} does not exist.`);
-      if (image.owner !== caller) throw badRequest(ImsCode.notOwner, `Image ${id} belongs to another project; only its owner may share it.`);
-      if (image.visibility === "public") throw badRequest(ImsCode.publicImage, `Image ${id} is public; public images cannot be shared.`);
+      if (image.owner !== caller)
+        throw badRequest(ImsCode.notOwner, `Image ${id} belongs to another project; only its owner may share it.`);
+      if (image.visibility === "public")
+        throw badRequest(ImsCode.publicImage, `Image ${id} is public; public images cannot be shared.`);
       if (images.includes(image.id)) throw badRequest(ImsCode.badRequest, `body/images lists image ${image.id} twice.`);
       images.push(image.id);
     }
     if (request.projects.includes(caller)) {
-      throw badRequest(ImsCode.shareWithSelf, `Project ${caller} is the caller's own project; an image cannot be shared with its owner.`);
+      throw badRequest(
+        ImsCode.shareWithSelf,
+        `Project ${caller} is the caller's own project; an image cannot be shared with its owner.`,
+      );
     }
     const jobId = randomUUID().replaceAll("-", "");
     this.store.write(() => {
       if (this.store.unfinishedJobCount(caller) >= this.maxQueuedJobs) {
-        throw new ApiError(503, `Project ${caller} already has ${this.maxQueuedJobs} unfinished jobs; retry once some have ended.`, ImsCode.tooManyJobs);
+        throw new ApiError(
+          503,
+          `Project ${caller} already has ${this.maxQueuedJobs} unfinished jobs; retry once some have ended.`,
+          ImsCode.tooManyJobs,
+        );
       }
-      this.store.insertJob({ jobId, projectId: caller, jobType: "imsAddImageMembersJob", beginTime: jobTime(this.clock()), images, projects: request.projects });
+      this.store.insertJob({
+        jobId,
+        projectId: caller,
+        jobType: "imsAddImageMembersJob",
+        beginTime: jobTime(this.clock()),
+        images,
+        projects: request.projects,
+      });
     });
     this.runner.enqueue(jobId);
     return { job_id: jobId };
@@ -73,7 +90,12 @@ export class BatchSharing {
 
   /** A job of the caller's own project, as it stands now. */
   show(caller: string, projectId: string, jobId: string): Job {
-    if (projectId !== caller) throw new ApiError(403, `Project ${projectId} is not the project of this token; ask for jobs under your own project.`, ImsCode.forbidden);
+    if (projectId !== caller)
+      throw new ApiError(
+        403,
+        `Project ${projectId} is not the project of this token; ask for jobs under your own project.`,
+        ImsCode.forbidden,
+      );
     const found = this.store.read(() => {
       const job = this.store.job(jobId);
       return job && job.project_id === caller ? { job, results: this.store.results(jobId) } : undefined;
@@ -88,7 +110,10 @@ export class BatchSharing {
       end_time: job.end_time,
       error_code: job.error_code,
       fail_reason: job.fail_reason,
-      entities: { process_percent: job.total === 0 ? 100 : Math.floor((results.length * 100) / job.total), results: results.map(toPairResult) },
+      entities: {
+        process_percent: job.total === 0 ? 100 : Math.floor((results.length * 100) / job.total),
+        results: results.map(toPairResult),
+      },
     };
   }
 }

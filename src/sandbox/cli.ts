@@ -10,7 +10,8 @@ import { defaultDbPath, defaultHost, defaultPort, startSandbox } from "./server.
 function integer(min: number, max: number) {
   return (value: string) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -23,14 +24,38 @@ const program = new Command("sandbox")
       "Callers identify themselves with X-Auth-Token, using a token from the seed file.",
   )
   .option("--host <address>", "address to bind", defaultHost)
-  .addOption(new Option("--port <number>", "port to bind (0 picks a free port)").default(defaultPort).argParser(integer(0, 65535)))
-  .addOption(new Option("--db <file>", "SQLite database file, in WAL mode; created if missing").default(shown(defaultDbPath)).conflicts("memory"))
+  .addOption(
+    new Option("--port <number>", "port to bind (0 picks a free port)")
+      .default(defaultPort)
+      .argParser(integer(0, 65535)),
+  )
+  .addOption(
+    new Option("--db <file>", "SQLite database file, in WAL mode; created if missing")
+      .default(shown(defaultDbPath))
+      .conflicts("memory"),
+  )
   .option("--memory", "keep the database in memory: nothing survives a restart")
   .option("--seed <file>", "YAML seed file with the projects, tokens and images", shown(defaultSeedPath))
-  .addOption(new Option("--member-limit <n>", "members an image may have (1-256)").default(defaultMemberLimit).argParser(integer(1, defaultMemberLimit)))
-  .addOption(new Option("--job-chunk-size <n>", "image x project pairs a job writes per transaction").default(defaultJobPacing.chunkSize).argParser(integer(1, 10_000)))
-  .addOption(new Option("--job-delay <ms>", "pause before each job chunk, to watch jobs progress").default(defaultJobPacing.delayMs).argParser(integer(0, 60_000)))
-  .addOption(new Option("--max-queued-jobs <n>", "unfinished jobs per project before batch requests get 503").default(defaultMaxQueuedJobs).argParser(integer(1, 100_000)))
+  .addOption(
+    new Option("--member-limit <n>", "members an image may have (1-256)")
+      .default(defaultMemberLimit)
+      .argParser(integer(1, defaultMemberLimit)),
+  )
+  .addOption(
+    new Option("--job-chunk-size <n>", "image x project pairs a job writes per transaction")
+      .default(defaultJobPacing.chunkSize)
+      .argParser(integer(1, 10_000)),
+  )
+  .addOption(
+    new Option("--job-delay <ms>", "pause before each job chunk, to watch jobs progress")
+      .default(defaultJobPacing.delayMs)
+      .argParser(integer(0, 60_000)),
+  )
+  .addOption(
+    new Option("--max-queued-jobs <n>", "unfinished jobs per project before batch requests get 503")
+      .default(defaultMaxQueuedJobs)
+      .argParser(integer(1, 100_000)),
+  )
   .option("--quiet", "do not log requests")
   .addHelpText(
     "after",

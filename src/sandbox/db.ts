@@ -103,7 +103,9 @@ export function openDatabase(file: string): Database.Database {
     db.pragma("busy_timeout = 5000");
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version !== 0 && version !== schemaVersion) {
-      throw new DatabaseError(`database ${file} has schema version ${version}, this sandbox writes ${schemaVersion}; delete the file or use --memory`);
+      throw new DatabaseError(
+        `database ${file} has schema version ${version}, this sandbox writes ${schemaVersion}; delete the file or use --memory`,
+      );
     }
     db.exec(ddl);
     db.pragma(`user_version = ${schemaVersion}`);
@@ -117,33 +119,47 @@ export function openDatabase(file: string): Database.Database {
 
 function prepareStatements(db: Database.Database) {
   const cols = "member_id, image_id, status, created_at, updated_at";
-return {
+  return {
     member: db.prepare<[string, string], MemberRow>(`SELECT ${cols} FROM members WHERE image_id = ? AND member_id = ?`),
-    isMember: db.prepare<[string, string], number>("SELECT 1 FROM members WHERE image_id = ? AND member_id = ?").pluck(),
+    isMember: db
+      .prepare<[string, string], number>("SELECT 1 FROM members WHERE image_id = ? AND member_id = ?")
+      .pluck(),
     members: db.prepare<[string], MemberRow>(`SELECT ${cols} FROM members WHERE image_id = ? ORDER BY seq`),
     memberCount: db.prepare<[string], number>("SELECT count(*) FROM members WHERE image_id = ?").pluck(),
     insertMember: db.prepare<[string, string, string, string]>(
       "INSERT INTO members (image_id, member_id, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
     ),
-    updateMember: db.prepare<[MemberStatus, string, string, string]>("UPDATE members SET status = ?, updated_at = ? WHERE image_id = ? AND member_id = ?"),
+    updateMember: db.prepare<[MemberStatus, string, string, string]>(
+      "UPDATE members SET status = ?, updated_at = ? WHERE image_id = ? AND member_id = ?",
+    ),
     deleteMember: db.prepare<[string, string]>("DELETE FROM members WHERE image_id = ? AND member_id = ?"),
     insertJob: db.prepare<[string, string, string, string, string, string, number]>(
       "INSERT INTO jobs (job_id, project_id, job_type, status, begin_time, images, projects, total) VALUES (?, ?, ?, 'INIT', ?, ?, ?, ?)",
     ),
     job: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE job_id = ?"),
-    unfinishedJobs: db.prepare<[], string>("SELECT job_id FROM jobs WHERE status IN ('INIT', 'RUNNING') ORDER BY seq").pluck(),
-    unfinishedJobCount: db.prepare<[string], number>("SELECT count(*) FROM jobs WHERE project_id = ? AND status IN ('INIT', 'RUNNING')").pluck(),
-    advanceJob: db.prepare<[number, number, string]>("UPDATE jobs SET status = 'RUNNING', done = ?, failed = ? WHERE job_id = ?"),
+    unfinishedJobs: db
+      .prepare<[], string>("SELECT job_id FROM jobs WHERE status IN ('INIT', 'RUNNING') ORDER BY seq")
+      .pluck(),
+    unfinishedJobCount: db
+      .prepare<[string], number>("SELECT count(*) FROM jobs WHERE project_id = ? AND status IN ('INIT', 'RUNNING')")
+      .pluck(),
+    advanceJob: db.prepare<[number, number, string]>(
+      "UPDATE jobs SET status = 'RUNNING', done = ?, failed = ? WHERE job_id = ?",
+    ),
     finishJob: db.prepare<[JobStatus, string, string | null, string | null, string]>(
       "UPDATE jobs SET status = ?, end_time = ?, error_code = ?, fail_reason = ? WHERE job_id = ?",
     ),
     insertResult: db.prepare<[string, number, string, string, string, string | null, string | null]>(
       "INSERT INTO job_results (job_id, pair, image_id, project_id, status, error_code, fail_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
-    firstFailureCode: db.prepare<[string], string | null>(
-      "SELECT error_code FROM job_results WHERE job_id = ? AND status = 'failed' ORDER BY pair LIMIT 1",
-    ).pluck(),
-    results: db.prepare<[string], JobResultRow>("SELECT pair, image_id, project_id, status, error_code, fail_reason FROM job_results WHERE job_id = ? ORDER BY pair"),
+    firstFailureCode: db
+      .prepare<[string], string | null>(
+        "SELECT error_code FROM job_results WHERE job_id = ? AND status = 'failed' ORDER BY pair LIMIT 1",
+      )
+      .pluck(),
+    results: db.prepare<[string], JobResultRow>(
+      "SELECT pair, image_id, project_id, status, error_code, fail_reason FROM job_results WHERE job_id = ? ORDER BY pair",
+    ),
   };
 }
 
@@ -189,8 +205,23 @@ export class Store {
     return this.s.deleteMember.run(imageId, memberId).changes > 0;
   }
 
-  insertJob(job: { jobId: string; projectId: string; jobType: string; beginTime: string; images: string[]; projects: string[] }): void {
-    this.s.insertJob.run(job.jobId, job.projectId, job.jobType, job.beginTime, JSON.stringify(job.images), JSON.stringify(job.projects), job.images.length * job.projects.length);
+  insertJob(job: {
+    jobId: string;
+    projectId: string;
+    jobType: string;
+    beginTime: string;
+    images: string[];
+    projects: string[];
+  }): void {
+    this.s.insertJob.run(
+      job.jobId,
+      job.projectId,
+      job.jobType,
+      job.beginTime,
+      JSON.stringify(job.images),
+      JSON.stringify(job.projects),
+      job.images.length * job.projects.length,
+    );
   }
   job(jobId: string): JobRow | undefined {
     return this.s.job.get(jobId);
@@ -204,11 +235,25 @@ export class Store {
   advanceJob(jobId: string, done: number, failed: number): void {
     this.s.advanceJob.run(done, failed, jobId);
   }
-  finishJob(jobId: string, status: "SUCCESS" | "FAIL", endTime: string, errorCode: string | null, failReason: string | null): void {
+  finishJob(
+    jobId: string,
+    status: "SUCCESS" | "FAIL",
+    endTime: string,
+    errorCode: string | null,
+    failReason: string | null,
+  ): void {
     this.s.finishJob.run(status, endTime, errorCode, failReason, jobId);
   }
   insertResult(jobId: string, result: JobResultRow): void {
-    this.s.insertResult.run(jobId, result.pair, result.image_id, result.project_id, result.status, result.error_code, result.fail_reason);
+    this.s.insertResult.run(
+      jobId,
+      result.pair,
+      result.image_id,
+      result.project_id,
+      result.status,
+      result.error_code,
+      result.fail_reason,
+    );
   }
   firstFailureCode(jobId: string): string | undefined {
     return this.s.firstFailureCode.get(jobId) ?? undefined;

@@ -4,7 +4,7 @@
 // up every unfinished job at the first pair not yet committed, so no pair is ever written twice.
 import type { JobResultRow, Store } from "./db.ts";
 import { ImsCode } from "./errors.ts";
-import { jobTime, memberTime, type Clock } from "./time.ts";
+import { type Clock, jobTime, memberTime } from "./time.ts";
 
 export interface JobPacing {
   /** Pairs written per transaction. */
@@ -101,26 +101,51 @@ export class JobRunner {
       // Member counts, read once per image and kept up to date by this chunk (it holds the write lock).
       const counts = new Map<string, number>();
       for (let pair = job.done; pair < end; pair++) {
-        const result = this.sharePair(pair, images[Math.floor(pair / projects.length)] as string, projects[pair % projects.length] as string, now, counts);
+        const result = this.sharePair(
+          pair,
+          images[Math.floor(pair / projects.length)] as string,
+          projects[pair % projects.length] as string,
+          now,
+          counts,
+        );
         if (result.status === "failed") failed++;
         this.store.insertResult(jobId, result);
       }
       this.store.advanceJob(jobId, end, failed);
       if (end < job.total) return false;
       if (failed === 0) this.store.finishJob(jobId, "SUCCESS", jobTime(this.clock()), null, null);
-      else this.store.finishJob(jobId, "FAIL", jobTime(this.clock()), this.store.firstFailureCode(jobId) ?? ImsCode.internal, `${failed} of ${job.total} pairs failed.`);
+      else
+        this.store.finishJob(
+          jobId,
+          "FAIL",
+          jobTime(this.clock()),
+          this.store.firstFailureCode(jobId) ?? ImsCode.internal,
+          `${failed} of ${job.total} pairs failed.`,
+        );
       return true;
     });
   }
 
   /** One pair behaves like addImageMember, except that an existing membership counts as a success. */
-  private sharePair(pair: number, imageId: string, projectId: string, now: string, counts: Map<string, number>): JobResultRow {
+  private sharePair(
+    pair: number,
+    imageId: string,
+    projectId: string,
+    now: string,
+    counts: Map<string, number>,
+  ): JobResultRow {
     const base = { pair, image_id: imageId, project_id: projectId };
-    if (this.store.isMember(imageId, projectId)) return { ...base, status: "success", error_code: null, fail_reason: null };
+    if (this.store.isMember(imageId, projectId))
+      return { ...base, status: "success", error_code: null, fail_reason: null };
     const count = counts.get(imageId) ?? this.store.memberCount(imageId);
     if (count >= this.memberLimit) {
       counts.set(imageId, count);
-      return { ...base, status: "failed", error_code: ImsCode.memberLimit, fail_reason: `Image ${imageId} has reached its limit of ${this.memberLimit} members.` };
+      return {
+        ...base,
+        status: "failed",
+        error_code: ImsCode.memberLimit,
+        fail_reason: `Image ${imageId} has reached its limit of ${this.memberLimit} members.`,
+      };
     }
     this.store.insertMember(imageId, projectId, now);
     counts.set(imageId, count + 1);

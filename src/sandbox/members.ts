@@ -4,7 +4,7 @@
 import type { MemberRow, MemberStatus, Store } from "./db.ts";
 import { ApiError, forbidden, notFound } from "./errors.ts";
 import type { Catalog, SeedImage } from "./seed.ts";
-import { memberTime, type Clock } from "./time.ts";
+import { type Clock, memberTime } from "./time.ts";
 
 export const defaultMemberLimit = 256;
 
@@ -18,7 +18,14 @@ export interface MemberList {
 
 /** Field order as Glance sends it. */
 export function toMember(row: MemberRow): Member {
-  return { member_id: row.member_id, image_id: row.image_id, status: row.status, created_at: row.created_at, updated_at: row.updated_at, schema: "/v2/schemas/member" };
+  return {
+    member_id: row.member_id,
+    image_id: row.image_id,
+    status: row.status,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    schema: "/v2/schemas/member",
+  };
 }
 
 export class MemberRules {
@@ -33,14 +40,20 @@ export class MemberRules {
   add(caller: string, imageId: string, memberId: string): Member {
     return this.store.write(() => {
       const image = this.visibleImage(caller, imageId);
-      if (image.visibility === "public") throw forbidden(`Not allowed to create members for image ${image.id}: public images cannot have members.`);
-      if (image.owner !== caller) throw forbidden(`Not allowed to create members for image ${image.id}: only the image owner may share it.`);
+      if (image.visibility === "public")
+        throw forbidden(`Not allowed to create members for image ${image.id}: public images cannot have members.`);
+      if (image.owner !== caller)
+        throw forbidden(`Not allowed to create members for image ${image.id}: only the image owner may share it.`);
       // The limit comes before the duplicate check, as in Glance: a full image answers 413 even for an existing member.
       const count = this.store.memberCount(image.id);
       if (count >= this.memberLimit) {
-        throw new ApiError(413, `Image member limit exceeded for image ${image.id}: attempted ${count + 1}, maximum ${this.memberLimit}.`);
+        throw new ApiError(
+          413,
+          `Image member limit exceeded for image ${image.id}: attempted ${count + 1}, maximum ${this.memberLimit}.`,
+        );
       }
-      if (this.store.isMember(image.id, memberId)) throw new ApiError(409, `Member ${memberId} is duplicated for image ${image.id}.`);
+      if (this.store.isMember(image.id, memberId))
+        throw new ApiError(409, `Member ${memberId} is duplicated for image ${image.id}.`);
       const now = memberTime(this.clock());
       this.store.insertMember(image.id, memberId, now);
       return toMember({ member_id: memberId, image_id: image.id, status: "pending", created_at: now, updated_at: now });
@@ -50,8 +63,10 @@ export class MemberRules {
   /** The owner sees every member, a member only its own row, oldest first. */
   list(caller: string, imageId: string): MemberList {
     const image = this.visibleImage(caller, imageId);
-    if (image.visibility === "public") throw forbidden(`Not allowed to list members for image ${image.id}: public images have no members.`);
-    if (image.owner === caller) return { members: this.store.members(image.id).map(toMember), schema: "/v2/schemas/members" };
+    if (image.visibility === "public")
+      throw forbidden(`Not allowed to list members for image ${image.id}: public images have no members.`);
+    if (image.owner === caller)
+      return { members: this.store.members(image.id).map(toMember), schema: "/v2/schemas/members" };
     const own = this.store.member(image.id, caller);
     return { members: own ? [toMember(own)] : [], schema: "/v2/schemas/members" };
   }
@@ -67,7 +82,9 @@ export class MemberRules {
       const { image, row } = this.readableMember(caller, imageId, memberId);
       // The owner may not answer for a member, even for its own project added as one.
       if (image.owner === caller) {
-        throw forbidden(`Not allowed to update members for image ${image.id}: only the member project may accept or reject a share.`);
+        throw forbidden(
+          `Not allowed to update members for image ${image.id}: only the member project may accept or reject a share.`,
+        );
       }
       const now = memberTime(this.clock());
       this.store.updateMember(image.id, memberId, status, now);
@@ -79,7 +96,10 @@ export class MemberRules {
   remove(caller: string, imageId: string, memberId: string): void {
     this.store.write(() => {
       const { image } = this.readableMember(caller, imageId, memberId);
-      if (image.owner !== caller) throw forbidden(`Not allowed to delete members for image ${image.id}: only the image owner may remove members.`);
+      if (image.owner !== caller)
+        throw forbidden(
+          `Not allowed to delete members for image ${image.id}: only the image owner may remove members.`,
+        );
       this.store.deleteMember(image.id, memberId);
     });
   }
@@ -87,7 +107,8 @@ export class MemberRules {
   /** The image if the caller owns it, is a member of it, or it is public; 404 otherwise, so nothing leaks. */
   private visibleImage(caller: string, imageId: string): SeedImage {
     const image = this.catalog.image(imageId);
-    if (image && (image.owner === caller || image.visibility === "public" || this.store.isMember(image.id, caller))) return image;
+    if (image && (image.owner === caller || image.visibility === "public" || this.store.isMember(image.id, caller)))
+      return image;
     throw notFound(`Image ${imageId} not found.`);
   }
 

@@ -115,9 +115,11 @@ export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = def
     let field = fieldName(error?.instancePath ?? "");
     let problem = error?.message ?? "is invalid";
     if (error?.keyword === "required") [field, problem] = [join(field, String(params.missingProperty)), "is required"];
-    else if (error?.keyword === "additionalProperties") [field, problem] = [join(field, String(params.additionalProperty)), "is not a known field"];
+    else if (error?.keyword === "additionalProperties")
+      [field, problem] = [join(field, String(params.additionalProperty)), "is not a known field"];
     else if (error?.keyword === "enum") problem = `must be one of ${(params.allowedValues as string[]).join(", ")}`;
-    else if (error?.instancePath.endsWith("/token") && error.keyword === "pattern") problem = "must be printable ASCII without spaces";
+    else if (error?.instancePath.endsWith("/token") && error.keyword === "pattern")
+      problem = "must be printable ASCII without spaces";
     throw new SeedError(`${source}: ${field || "(top level)"} ${problem}`);
   }
 
@@ -127,7 +129,10 @@ export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = def
   raw.projects.forEach((p, i) => {
     if (byId.has(p.id)) throw new SeedError(`${source}: projects[${i}].id ${p.id} is listed twice`);
     if (byName.has(p.name)) throw new SeedError(`${source}: projects[${i}].name ${p.name} is listed twice`);
-    if (byToken.has(p.token)) throw new SeedError(`${source}: projects[${i}].token is already the token of project ${byToken.get(p.token)?.name}`);
+    if (byToken.has(p.token))
+      throw new SeedError(
+        `${source}: projects[${i}].token is already the token of project ${byToken.get(p.token)?.name}`,
+      );
     byId.set(p.id, p);
     byName.set(p.name, p);
     byToken.set(p.token, p);
@@ -138,7 +143,10 @@ export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = def
     if (imageIds.has(id)) throw new SeedError(`${source}: images[${i}].id ${image.id} is listed twice`);
     imageIds.add(id);
     const owner = byId.get(image.owner) ?? byName.get(image.owner);
-    if (!owner) throw new SeedError(`${source}: images[${i}].owner ${image.owner} is not the name or id of a project in projects`);
+    if (!owner)
+      throw new SeedError(
+        `${source}: images[${i}].owner ${image.owner} is not the name or id of a project in projects`,
+      );
     return { id, name: image.name, owner: owner.id, visibility: image.visibility };
   });
   return { projects: raw.projects.map((p) => ({ id: p.id, name: p.name, token: p.token })), images };

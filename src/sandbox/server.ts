@@ -8,7 +8,7 @@ import { defaultJobPacing, JobRunner } from "./jobs.ts";
 import { defaultMemberLimit, MemberRules } from "./members.ts";
 import { Catalog, checkSeed, defaultSeedPath, loadSeedFile, type Seed } from "./seed.ts";
 import { compileOperations, loadSpecDocument } from "./spec.ts";
-import { systemClock, type Clock } from "./time.ts";
+import { type Clock, systemClock } from "./time.ts";
 
 export const defaultDbPath = resolve(import.meta.dirname, "..", "..", ".tmp", "sandbox.sqlite");
 export const defaultPort = 9292;
@@ -56,7 +56,8 @@ export class OptionError extends Error {
 
 function integerOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   return n;
 }
 
@@ -72,7 +73,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? systemClock;
 
   const doc = loadSpecDocument();
-  const seed = typeof options.seed === "object" ? checkSeed(options.seed, "seed", doc) : loadSeedFile(options.seed ?? defaultSeedPath, doc);
+  const seed =
+    typeof options.seed === "object"
+      ? checkSeed(options.seed, "seed", doc)
+      : loadSeedFile(options.seed ?? defaultSeedPath, doc);
   const catalog = new Catalog(seed);
   const operations = compileOperations(doc);
 

@@ -63,7 +63,21 @@ function newAjv(doc: SpecDocument): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictTuples: false, validateFormats: true });
   addFormats(ajv);
   // OpenAPI adds these keys around and inside schemas; they are not JSON Schema keywords.
-  ajv.addVocabulary(["openapi", "info", "servers", "paths", "components", "security", "tags", "webhooks", "jsonSchemaDialect", "externalDocs", "discriminator", "xml", "example"]);
+  ajv.addVocabulary([
+    "openapi",
+    "info",
+    "servers",
+    "paths",
+    "components",
+    "security",
+    "tags",
+    "webhooks",
+    "jsonSchemaDialect",
+    "externalDocs",
+    "discriminator",
+    "xml",
+    "example",
+  ]);
   ajv.addSchema(doc, "spec");
   return ajv;
 }
@@ -78,7 +92,9 @@ export function compileOperations(doc: SpecDocument = loadSpecDocument()): SpecO
     const allow = declared.map((m) => m.toUpperCase());
     for (const method of declared) {
       const op = item[method] as RawOperation;
-      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => pathParameterRef(doc, p)).filter((p) => p !== undefined);
+      const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+        .map((p) => pathParameterRef(doc, p))
+        .filter((p) => p !== undefined);
       const paramsSchema = {
         type: "object",
         required: parameters.filter((p) => p.required).map((p) => p.name),
@@ -103,7 +119,10 @@ export function compileOperations(doc: SpecDocument = loadSpecDocument()): SpecO
   return result;
 }
 
-function pathParameterRef(doc: SpecDocument, raw: RawParameter): { name: string; required: boolean; schemaPointer: string } | undefined {
+function pathParameterRef(
+  doc: SpecDocument,
+  raw: RawParameter,
+): { name: string; required: boolean; schemaPointer: string } | undefined {
   let pointer = "";
   let param = raw;
   if (raw.$ref) {
@@ -111,13 +130,15 @@ function pathParameterRef(doc: SpecDocument, raw: RawParameter): { name: string;
     param = resolveLocal(doc, raw.$ref) as RawParameter;
   }
   if (param.in !== "path" || !param.name) return undefined;
-  if (!pointer) throw new Error(`inline path parameter ${param.name} is not supported; declare it in components/parameters`);
+  if (!pointer)
+    throw new Error(`inline path parameter ${param.name} is not supported; declare it in components/parameters`);
   return { name: param.name, required: param.required === true, schemaPointer: `${pointer}/schema` };
 }
 
 function resolveLocal(doc: SpecDocument, ref: string): unknown {
   let node: unknown = doc;
-  for (const key of ref.slice(2).split("/")) node = (node as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")];
+  for (const key of ref.slice(2).split("/"))
+    node = (node as Record<string, unknown>)[key.replaceAll("~1", "/").replaceAll("~0", "~")];
   if (node === undefined) throw new Error(`unresolvable reference ${ref} in the bundled spec`);
   return node;
 }
@@ -126,18 +147,37 @@ function resolveLocal(doc: SpecDocument, ref: string): unknown {
 function describe(root: "body" | "path", errors: ErrorObject[] | null | undefined): RequestProblem {
   const error = errors?.[0];
   if (!error) return { field: root, keyword: "unknown", message: `${root} is invalid` };
-  const segments = error.instancePath.split("/").slice(1).map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const segments = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
   const at = (extra?: string) => [root, ...segments, ...(extra === undefined ? [] : [extra])].join("/");
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":
-      return { field: at(String(params.missingProperty)), keyword: "required", message: `${at(String(params.missingProperty))} is required` };
+      return {
+        field: at(String(params.missingProperty)),
+        keyword: "required",
+        message: `${at(String(params.missingProperty))} is required`,
+      };
     case "additionalProperties":
-      return { field: at(String(params.additionalProperty)), keyword: "additionalProperties", message: `${at(String(params.additionalProperty))} is not allowed` };
+      return {
+        field: at(String(params.additionalProperty)),
+        keyword: "additionalProperties",
+        message: `${at(String(params.additionalProperty))} is not allowed`,
+      };
     case "enum":
-      return { field: at(), keyword: "enum", message: `${at()} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+      return {
+        field: at(),
+        keyword: "enum",
+        message: `${at()} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
     case "uniqueItems":
-      return { field: at(), keyword: "uniqueItems", message: `${at()} must not contain duplicates (items ${String(params.j)} and ${String(params.i)} are equal)` };
+      return {
+        field: at(),
+        keyword: "uniqueItems",
+        message: `${at()} must not contain duplicates (items ${String(params.j)} and ${String(params.i)} are equal)`,
+      };
     default:
       return { field: at(), keyword: error.keyword, message: `${at()} ${error.message ?? "is invalid"}` };
   }

@@ -70,7 +70,9 @@ export function resolvePointer<T>(doc: OpenApiDocument, ref: string): T {
 
 /** Returns the object itself, or the component it references. */
 export function deref<T extends object>(doc: OpenApiDocument, value: T | { $ref: string }): T {
-  return "$ref" in value && typeof value.$ref === "string" ? deref(doc, resolvePointer<T>(doc, value.$ref)) : (value as T);
+  return "$ref" in value && typeof value.$ref === "string"
+    ? deref(doc, resolvePointer<T>(doc, value.$ref))
+    : (value as T);
 }
 
 export interface Operation {
@@ -110,7 +112,21 @@ export function schemaValidator(doc: OpenApiDocument = loadSpec()): SchemaValida
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTuples: false, validateFormats: true });
   addFormats(ajv);
   // The spec's own top-level keys and OpenAPI extensions are not JSON Schema keywords.
-  ajv.addVocabulary(["openapi", "info", "servers", "paths", "components", "security", "tags", "webhooks", "jsonSchemaDialect", "externalDocs", "discriminator", "xml", "example"]);
+  ajv.addVocabulary([
+    "openapi",
+    "info",
+    "servers",
+    "paths",
+    "components",
+    "security",
+    "tags",
+    "webhooks",
+    "jsonSchemaDialect",
+    "externalDocs",
+    "discriminator",
+    "xml",
+    "example",
+  ]);
   ajv.addSchema(doc, "spec");
   const cache = new Map<string, ValidateFunction>();
   return {
@@ -119,7 +135,10 @@ export function schemaValidator(doc: OpenApiDocument = loadSpec()): SchemaValida
       let fn = cache.get(ref);
       if (!fn) {
         const pointer = ref.startsWith("#") ? ref.slice(1) : ref;
-        const encoded = pointer.split("/").map((s) => encodeURIComponent(s)).join("/");
+        const encoded = pointer
+          .split("/")
+          .map((s) => encodeURIComponent(s))
+          .join("/");
         fn = ajv.getSchema(`spec#${encoded}`);
         if (!fn) throw new Error(`no schema at ${ref}`);
         cache.set(ref, fn);
@@ -130,11 +149,19 @@ export function schemaValidator(doc: OpenApiDocument = loadSpec()): SchemaValida
 }
 
 export function formatErrors(errors: ErrorObject[]): string[] {
-  return errors.map((e) => `${e.instancePath || "(root)"} ${e.message ?? e.keyword}${e.params && "allowedValues" in e.params ? `: ${JSON.stringify(e.params.allowedValues)}` : ""}`);
+  return errors.map(
+    (e) =>
+      `${e.instancePath || "(root)"} ${e.message ?? e.keyword}${e.params && "allowedValues" in e.params ? `: ${JSON.stringify(e.params.allowedValues)}` : ""}`,
+  );
 }
 
 /** JSON pointer of the response body schema of an operation for one status, or undefined when none is declared. */
-export function responseSchemaRef(doc: OpenApiDocument, operation: Operation, status: string, mediaType = "application/json"): string | undefined {
+export function responseSchemaRef(
+  doc: OpenApiDocument,
+  operation: Operation,
+  status: string,
+  mediaType = "application/json",
+): string | undefined {
   const raw = operation.op.responses[status];
   if (!raw) return undefined;
   const response = deref<ResponseObject>(doc, raw);

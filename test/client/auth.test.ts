@@ -32,7 +32,10 @@ describe("token handling", () => {
     );
     const ims = createImsClient({
       baseUrl: "http://127.0.0.1:1",
-      token: ({ refresh }) => (refreshes.push(refresh), refresh ? "fresh" : "stale"),
+      token: ({ refresh }) => {
+        refreshes.push(refresh);
+        return refresh ? "fresh" : "stale";
+      },
       fetch: seen.fetch,
     });
     const { data, response } = await ims.POST("/v2/images/{image_id}/members", {
@@ -42,7 +45,10 @@ describe("token handling", () => {
     expect(response.status).toBe(200);
     expect(data?.status).toBe("pending");
     expect(refreshes).toEqual([false, true]);
-    expect(seen.bodies).toEqual([{ member: "edc89b490d7d4392898e19b2deb34797" }, { member: "edc89b490d7d4392898e19b2deb34797" }]);
+    expect(seen.bodies).toEqual([
+      { member: "edc89b490d7d4392898e19b2deb34797" },
+      { member: "edc89b490d7d4392898e19b2deb34797" },
+    ]);
   });
 
   it("does not retry a 401 when the token is a fixed string", async () => {

@@ -25,10 +25,18 @@ const server = createServer((req, res) => {
   req.on("data", (chunk: Buffer) => (body += chunk.toString()));
   req.on("end", () => {
     seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-    if (req.headers["x-auth-token"] !== "owner-token") return send(res, 401, { message: "Authentication required.", code: "401 Unauthorized", title: "Unauthorized" });
+    if (req.headers["x-auth-token"] !== "owner-token")
+      return send(res, 401, { message: "Authentication required.", code: "401 Unauthorized", title: "Unauthorized" });
     if (req.method === "POST" && req.url === `/v2/images/${image_id}/members`) {
       const { member } = JSON.parse(body) as { member: string };
-      return send(res, 200, { member_id: member, image_id, status: "pending", created_at: "2026-11-23T09:00:00Z", updated_at: "2026-11-23T09:00:00Z", schema: "/v2/schemas/member" });
+      return send(res, 200, {
+        member_id: member,
+        image_id,
+        status: "pending",
+        created_at: "2026-11-23T09:00:00Z",
+        updated_at: "2026-11-23T09:00:00Z",
+        schema: "/v2/schemas/member",
+      });
     }
     if (req.method === "DELETE") return send(res, 204);
     if (req.method === "POST" && req.url === "/v1/cloudimages/members") return send(res, 200, { job_id: jobId });
@@ -36,8 +44,13 @@ const server = createServer((req, res) => {
       polls += 1;
       const done = polls >= 3;
       return send(res, 200, {
-        job_id: jobId, job_type: "imsAddImageMembersJob", status: done ? "SUCCESS" : "RUNNING",
-        begin_time: "2026-11-23T09:00:00.000Z", end_time: done ? "2026-11-23T09:00:01.000Z" : null, error_code: null, fail_reason: null,
+        job_id: jobId,
+        job_type: "imsAddImageMembersJob",
+        status: done ? "SUCCESS" : "RUNNING",
+        begin_time: "2026-11-23T09:00:00.000Z",
+        end_time: done ? "2026-11-23T09:00:01.000Z" : null,
+        error_code: null,
+        fail_reason: null,
         entities: { results: done ? [{ image_id, project_id: member_id, status: "success" }] : [] },
       });
     }
@@ -58,7 +71,9 @@ afterAll(async () => {
 describe("typed client over HTTP", () => {
   it("adds a member and reads back the typed member object", async () => {
     const ims = createImsClient({ baseUrl, token: "owner-token" });
-    const member = await unwrap(ims.POST("/v2/images/{image_id}/members", { params: { path: { image_id } }, body: { member: member_id } }));
+    const member = await unwrap(
+      ims.POST("/v2/images/{image_id}/members", { params: { path: { image_id } }, body: { member: member_id } }),
+    );
     expect(member).toMatchObject({ member_id, image_id, status: "pending" });
     const request = seen.at(-1);
     expect(request?.headers["content-type"]).toMatch(/^application\/json/);
@@ -67,19 +82,32 @@ describe("typed client over HTTP", () => {
 
   it("turns a 401 into an ImsApiError", async () => {
     const ims = createImsClient({ baseUrl, token: "wrong" });
-    const error = await unwrap(ims.GET("/v2/images/{image_id}/members", { params: { path: { image_id } } })).catch((e: unknown) => e);
+    const error = await unwrap(ims.GET("/v2/images/{image_id}/members", { params: { path: { image_id } } })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ImsApiError);
-    expect(error).toMatchObject({ status: 401, code: "401 Unauthorized", method: "GET", url: `${baseUrl}/v2/images/${image_id}/members` });
+    expect(error).toMatchObject({
+      status: 401,
+      code: "401 Unauthorized",
+      method: "GET",
+      url: `${baseUrl}/v2/images/${image_id}/members`,
+    });
   });
 
   it("removes a member with an empty 204", async () => {
     const ims = createImsClient({ baseUrl, token: "owner-token" });
-    await expect(unwrap(ims.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } } }))).resolves.toBeUndefined();
+    await expect(
+      unwrap(ims.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } } })),
+    ).resolves.toBeUndefined();
   });
 
   it("shares in batch and polls the job to its end", async () => {
     const ims = createImsClient({ baseUrl, token: "owner-token" });
-    const job = await batchShareAndWait(ims, { projectId, images: [image_id], projects: [member_id] }, { intervalMs: 5 });
+    const job = await batchShareAndWait(
+      ims,
+      { projectId, images: [image_id], projects: [member_id] },
+      { intervalMs: 5 },
+    );
     expect(job.status).toBe("SUCCESS");
     expect(job.entities.results).toEqual([{ image_id, project_id: member_id, status: "success" }]);
     expect(polls).toBe(3);
@@ -89,6 +117,11 @@ describe("typed client over HTTP", () => {
     const ims = createImsClient({ baseUrl, token: "owner-token" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("cancelled by test")), 20);
-    await expect(ims.GET("/v2/images/{image_id}/members", { params: { path: { image_id: silentImage } }, signal: controller.signal })).rejects.toThrow("cancelled by test");
+    await expect(
+      ims.GET("/v2/images/{image_id}/members", {
+        params: { path: { image_id: silentImage } },
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow("cancelled by test");
   });
 });

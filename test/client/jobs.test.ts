@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { batchShareAndWait, createImsClient, ImsApiError, JobTimeoutError, waitForJob, type Job } from "../../src/client/index.ts";
+import {
+  batchShareAndWait,
+  createImsClient,
+  ImsApiError,
+  type Job,
+  JobTimeoutError,
+  waitForJob,
+} from "../../src/client/index.ts";
 import { json, observedFetch } from "./observed-fetch.ts";
 
 const projectId = "4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d";
@@ -17,7 +24,10 @@ function job(status: Job["status"], done: number): Job {
     end_time: ended ? "2024-11-06T06:30:03.179Z" : null,
     error_code: status === "FAIL" ? "IMG.0088" : null,
     fail_reason: status === "FAIL" ? "1 of 1 pairs failed." : null,
-    entities: { process_percent: done * 100, results: done ? [{ image_id: image, project_id: project, status: status === "FAIL" ? "failed" : "success" }] : [] },
+    entities: {
+      process_percent: done * 100,
+      results: done ? [{ image_id: image, project_id: project, status: status === "FAIL" ? "failed" : "success" }] : [],
+    },
   };
 }
 
@@ -27,7 +37,11 @@ describe("waitForJob", () => {
     const seen = observedFetch((_, i) => json(states[i]));
     const ims = createImsClient({ baseUrl: "http://127.0.0.1:1", token: "t", fetch: seen.fetch });
     const progress: string[] = [];
-    const final = await waitForJob(ims, { projectId, jobId }, { intervalMs: 1, onProgress: (j) => progress.push(j.status) });
+    const final = await waitForJob(
+      ims,
+      { projectId, jobId },
+      { intervalMs: 1, onProgress: (j) => progress.push(j.status) },
+    );
     expect(final.status).toBe("SUCCESS");
     expect(progress).toEqual(["INIT", "RUNNING", "SUCCESS"]);
     expect(seen.requests.map((r) => new URL(r.url).pathname)).toEqual(Array(3).fill(`/v1/${projectId}/jobs/${jobId}`));
@@ -44,7 +58,9 @@ describe("waitForJob", () => {
   it("throws JobTimeoutError with the last state once the timeout passes", async () => {
     const seen = observedFetch(() => json(job("RUNNING", 0)));
     const ims = createImsClient({ baseUrl: "http://127.0.0.1:1", token: "t", fetch: seen.fetch });
-    const error = await waitForJob(ims, { projectId, jobId }, { intervalMs: 5, timeoutMs: 30 }).catch((e: unknown) => e);
+    const error = await waitForJob(ims, { projectId, jobId }, { intervalMs: 5, timeoutMs: 30 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(JobTimeoutError);
     expect((error as JobTimeoutError).lastSeen?.status).toBe("RUNNING");
     expect(seen.requests.length).toBeGreaterThan(1);
@@ -54,7 +70,15 @@ describe("waitForJob", () => {
     const seen = observedFetch(() => json(job("RUNNING", 0)));
     const ims = createImsClient({ baseUrl: "http://127.0.0.1:1", token: "t", fetch: seen.fetch });
     const controller = new AbortController();
-    const waiting = waitForJob(ims, { projectId, jobId }, { intervalMs: 60_000, signal: controller.signal, onProgress: () => controller.abort(new Error("user cancelled")) });
+    const waiting = waitForJob(
+      ims,
+      { projectId, jobId },
+      {
+        intervalMs: 60_000,
+        signal: controller.signal,
+        onProgress: () => controller.abort(new Error("user cancelled")),
+      },
+    );
     await expect(waiting).rejects.toThrow("user cancelled");
     expect(seen.requests).toHaveLength(1);
   });
@@ -70,7 +94,9 @@ describe("waitForJob", () => {
 
 describe("batchShareAndWait", () => {
   it("submits the batch, then polls the job it was given", async () => {
-    const seen = observedFetch((request, i) => (request.method === "POST" ? json({ job_id: jobId }) : json(i < 2 ? job("RUNNING", 0) : job("SUCCESS", 1))));
+    const seen = observedFetch((request, i) =>
+      request.method === "POST" ? json({ job_id: jobId }) : json(i < 2 ? job("RUNNING", 0) : job("SUCCESS", 1)),
+    );
     const ims = createImsClient({ baseUrl: "http://127.0.0.1:1", token: "t", fetch: seen.fetch });
     const final = await batchShareAndWait(ims, { projectId, images: [image], projects: [project] }, { intervalMs: 1 });
     expect(final.status).toBe("SUCCESS");
@@ -79,9 +105,14 @@ describe("batchShareAndWait", () => {
   });
 
   it("throws without polling when the batch is refused", async () => {
-    const seen = observedFetch(() => json({ error: { code: "IMG.0089", message: "A public image cannot be shared." } }, 400));
+    const seen = observedFetch(() =>
+      json({ error: { code: "IMG.0089", message: "A public image cannot be shared." } }, 400),
+    );
     const ims = createImsClient({ baseUrl: "http://127.0.0.1:1", token: "t", fetch: seen.fetch });
-    await expect(batchShareAndWait(ims, { projectId, images: [image], projects: [project] })).rejects.toMatchObject({ status: 400, code: "IMG.0089" });
+    await expect(batchShareAndWait(ims, { projectId, images: [image], projects: [project] })).rejects.toMatchObject({
+      status: 400,
+      code: "IMG.0089",
+    });
     expect(seen.requests).toHaveLength(1);
   });
 });

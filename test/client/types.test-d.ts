@@ -1,8 +1,9 @@
 // Compile-time guarantees of the typed client. Each @ts-expect-error line must fail to compile;
 // if the client or the generated types stop rejecting it, tsc reports an unused directive.
-import { describe, expectTypeOf, it } from "vitest";
+
 import type { components } from "ims-sharing/types";
-import { createImsClient, unwrap, type ImsApiError, type Job } from "../../src/client/index.ts";
+import { describe, expectTypeOf, it } from "vitest";
+import { createImsClient, type ImsApiError, type Job, unwrap } from "../../src/client/index.ts";
 
 const ims = createImsClient({ baseUrl: "http://127.0.0.1:9292", token: "owner-token" });
 const image_id = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
@@ -18,7 +19,9 @@ describe("paths and methods", () => {
     // @ts-expect-error -- the member collection has no PUT
     void ims.PUT("/v2/images/{image_id}/members", { params: { path: { image_id } }, body: { status: "accepted" } });
     // @ts-expect-error -- jobs are read-only
-    void ims.DELETE("/v1/{project_id}/jobs/{job_id}", { params: { path: { project_id: member_id, job_id: member_id } } });
+    void ims.DELETE("/v1/{project_id}/jobs/{job_id}", {
+      params: { path: { project_id: member_id, job_id: member_id } },
+    });
   });
 
   it("requires every path parameter", () => {
@@ -38,9 +41,15 @@ describe("request bodies", () => {
   });
 
   it("only accepts the three member statuses", () => {
-    void ims.PUT("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } }, body: { status: "pending" } });
-    // @ts-expect-error -- "approved" is not a member status
-    void ims.PUT("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } }, body: { status: "approved" } });
+    void ims.PUT("/v2/images/{image_id}/members/{member_id}", {
+      params: { path: { image_id, member_id } },
+      body: { status: "pending" },
+    });
+    void ims.PUT("/v2/images/{image_id}/members/{member_id}", {
+      params: { path: { image_id, member_id } },
+      // @ts-expect-error -- "approved" is not a member status
+      body: { status: "approved" },
+    });
   });
 
   it("requires both arrays of a batch share", () => {
@@ -51,7 +60,10 @@ describe("request bodies", () => {
 
 describe("responses", () => {
   it("types the added member and narrows data and error by the result", async () => {
-    const result = await ims.POST("/v2/images/{image_id}/members", { params: { path: { image_id } }, body: { member: member_id } });
+    const result = await ims.POST("/v2/images/{image_id}/members", {
+      params: { path: { image_id } },
+      body: { member: member_id },
+    });
     if (result.error) {
       expectTypeOf(result.error).toEqualTypeOf<components["schemas"]["OpenStackError"]>();
     } else {
@@ -68,7 +80,9 @@ describe("responses", () => {
   it("unwrap yields the success body, and nothing for a 204", async () => {
     const list = await unwrap(ims.GET("/v2/images/{image_id}/members", { params: { path: { image_id } } }));
     expectTypeOf(list.members).toEqualTypeOf<components["schemas"]["ImageMember"][]>();
-    const removed = await unwrap(ims.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } } }));
+    const removed = await unwrap(
+      ims.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } } }),
+    );
     expectTypeOf(removed).toEqualTypeOf<void>();
   });
 

@@ -6,12 +6,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
-import { main } from "../../src/contract/cli.ts";
-import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
-import { startFaultProxy, type RunningProxy } from "./faults/proxy.ts";
 import { checkNames } from "../../src/contract/checks.ts";
+import { main } from "../../src/contract/cli.ts";
 import type { RunResult } from "../../src/contract/run.ts";
+import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
+import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
+import { type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
 const repoRoot = resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "ims-contract-cli-"));
@@ -53,14 +53,24 @@ describe("against a conforming server", () => {
   });
 
   test("prints the operation x check table", () => {
-    for (const op of ["listImageMembers", "addImageMember", "showImageMember", "updateImageMember", "removeImageMember", "batchAddImageMembers", "showJob"]) {
+    for (const op of [
+      "listImageMembers",
+      "addImageMember",
+      "showImageMember",
+      "updateImageMember",
+      "removeImageMember",
+      "batchAddImageMembers",
+      "showJob",
+    ]) {
       expect(run.output).toMatch(new RegExp(`^${op} +(pass|-) +`, "m"));
     }
   });
 
   test("writes a JUnit report with one suite per check and one case per operation", () => {
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ims-contract" tests="63" failures="0"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ims-contract" tests="63" failures="0"/,
+    );
     expect(xml.match(/<testsuite /g)).toHaveLength(9);
     expect(xml.match(/<testcase /g)).toHaveLength(63);
     expect(xml).not.toContain("<failure");
@@ -90,8 +100,12 @@ describe("against a faulty server", () => {
 
   test("shows the reason, the request and the response of each failure", () => {
     const block = run.output.slice(run.output.indexOf("✗ addImageMember › status_code_conformance"));
-    expect(block).toContain("reason: 201 is not declared for addImageMember (declared: 200, 400, 401, 403, 404, 409, 413, 415, 500, 503)");
-    expect(block).toMatch(/request \(flow: the owner adds the member; as owner\):\n +POST http:\/\/127\.0\.0\.1:\d+\/v2\/images\/[0-9a-f-]{36}\/members/);
+    expect(block).toContain(
+      "reason: 201 is not declared for addImageMember (declared: 200, 400, 401, 403, 404, 409, 413, 415, 500, 503)",
+    );
+    expect(block).toMatch(
+      /request \(flow: the owner adds the member; as owner\):\n +POST http:\/\/127\.0\.0\.1:\d+\/v2\/images\/[0-9a-f-]{36}\/members/,
+    );
     expect(block).toMatch(/response \(\d+ ms\):\n +201 Created/);
   });
 
@@ -102,7 +116,9 @@ describe("against a faulty server", () => {
   });
 
   test("reports the failure in JUnit and JSON", () => {
-    expect(readFileSync(junit, "utf8")).toMatch(/<testcase name="addImageMember" classname="ims-contract.status_code_conformance">\n +<failure message="201 is not declared/);
+    expect(readFileSync(junit, "utf8")).toMatch(
+      /<testcase name="addImageMember" classname="ims-contract.status_code_conformance">\n +<failure message="201 is not declared/,
+    );
     const report = JSON.parse(readFileSync(json, "utf8")) as RunResult;
     expect(report.passed).toBe(false);
     const cell = report.cells.find((c) => c.operation === "addImageMember" && c.check === "status_code_conformance");
@@ -123,12 +139,18 @@ describe("the ims-contract bin", () => {
   const exec = promisify(execFile);
 
   test("runs from another directory and exits 0 against the sandbox", async () => {
-    const { stdout } = await exec(process.execPath, [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"], { cwd: tmpdir() });
+    const { stdout } = await exec(
+      process.execPath,
+      [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"],
+      { cwd: tmpdir() },
+    );
     expect(stdout).toMatch(/^PASSED: /m);
   });
 
   test("exits 2 on a config it cannot read", async () => {
-    const failure = await exec(process.execPath, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch((err: { code: number; stdout: string }) => err);
+    const failure = await exec(process.execPath, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch(
+      (err: { code: number; stdout: string }) => err,
+    );
     expect(failure).toMatchObject({ code: 2, stdout: expect.stringContaining("cannot read the file") });
   });
 });

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadSpec } from "../../src/spec/openapi.ts";
-import { main } from "../../src/contract/cli.ts";
 import { checkNames, responseChecks } from "../../src/contract/checks.ts";
+import { main } from "../../src/contract/cli.ts";
 import { ConfigError, configSchemaPath, loadConfigFile, parseConfig } from "../../src/contract/config.ts";
+import { loadSpec } from "../../src/spec/openapi.ts";
 
 const examples = resolve(import.meta.dirname, "..", "..", "src", "contract", "examples");
 const sandboxExample = parseYaml(readFileSync(join(examples, "sandbox.yaml"), "utf8")) as Record<string, unknown>;
@@ -42,7 +42,10 @@ describe("the example configs", () => {
   test("glance.yaml uses the openstack profile and Glance's identity headers", () => {
     const config = loadConfigFile(join(examples, "glance.yaml"));
     expect(config.profile).toBe("openstack");
-    expect(config.actors.owner.headers).toMatchObject({ "X-Identity-Status": "Confirmed", "X-Project-Id": config.actors.owner.project });
+    expect(config.actors.owner.headers).toMatchObject({
+      "X-Identity-Status": "Confirmed",
+      "X-Project-Id": config.actors.owner.project,
+    });
     expect(config.actors.bogus.headers["X-Identity-Status"]).not.toBe("Confirmed");
   });
 
@@ -70,7 +73,12 @@ describe("defaults and substitutions", () => {
       }),
       "test",
     );
-    expect(config).toMatchObject({ profile: "ims", destructive: true, timeouts: { requestMs: 10000, jobMs: 300000, jobPollMs: 1000 }, negative: { skip: [] } });
+    expect(config).toMatchObject({
+      profile: "ims",
+      destructive: true,
+      timeouts: { requestMs: 10000, jobMs: 300000, jobPollMs: 1000 },
+      negative: { skip: [] },
+    });
     expect(config.actors.bogus.headers["X-Auth-Token"]).toMatch(/^invalid-/);
   });
 
@@ -85,7 +93,10 @@ describe("defaults and substitutions", () => {
   });
 
   test("--base-url and --checks override the file; a trailing slash is dropped", () => {
-    const config = parseConfig(sandboxExample, "test", { baseUrl: "http://127.0.0.1:1234/", checks: ["schema", "authentication"] });
+    const config = parseConfig(sandboxExample, "test", {
+      baseUrl: "http://127.0.0.1:1234/",
+      checks: ["schema", "authentication"],
+    });
     expect(config.baseUrl).toBe("http://127.0.0.1:1234");
     expect(config.checks).toEqual([...responseChecks, "authentication"]);
   });
@@ -96,23 +107,58 @@ describe("a bad config names the field", () => {
     ["a missing field", variant((c) => delete c.actors.owner.project), "actors.owner.project: is required"],
     ["an unknown field", variant((c) => (c.actors.owner.token = "x")), "actors.owner.token: is not a known field"],
     ["an unknown profile", variant((c) => (c.profile = "nova")), "profile: must be one of ims, openstack"],
-    ["a malformed image id", variant((c) => (c.fixtures.shareableImages = ["not-a-uuid"])), "fixtures.shareableImages[0]: must match pattern"],
-    ["an upper-case project id", variant((c) => (c.actors.member.project = "EDC89B490D7D4392898E19B2DEB34797")), "actors.member.project: must match pattern"],
+    [
+      "a malformed image id",
+      variant((c) => (c.fixtures.shareableImages = ["not-a-uuid"])),
+      "fixtures.shareableImages[0]: must match pattern",
+    ],
+    [
+      "an upper-case project id",
+      variant((c) => (c.actors.member.project = "EDC89B490D7D4392898E19B2DEB34797")),
+      "actors.member.project: must match pattern",
+    ],
     ["a base URL that is not http", variant((c) => (c.baseUrl = "ftp://example.org")), "baseUrl: must match pattern"],
     ["an unknown check", variant((c) => (c.checks = ["speed"])), "checks[0]: must be one of"],
     ["a too-short timeout", variant((c) => (c.timeouts.requestMs = 5)), "timeouts.requestMs: must be >= 100"],
-    ["no credentials", variant((c) => (c.actors.stranger.headers = {})), "actors.stranger.headers: must NOT have fewer than 1 properties"],
-    ["a header name with a space", variant((c) => (c.actors.owner.headers = { "X Auth": "t" })), 'actors.owner.headers: has an invalid header name "X Auth"'],
-    ["two actors in one project", variant((c) => (c.actors.member.project = c.actors.owner.project)), "actors.member.project: must differ from actors.owner.project"],
-    ["an actor among the other projects", variant((c) => (c.fixtures.otherProjects = [c.actors.stranger.project])), "fixtures.otherProjects[0]:"],
-    ["an unset environment variable", variant((c) => (c.actors.owner.headers["X-Auth-Token"] = "${NO_SUCH_VARIABLE}")), "actors.owner.headers.X-Auth-Token: environment variable NO_SUCH_VARIABLE is not set"],
+    [
+      "no credentials",
+      variant((c) => (c.actors.stranger.headers = {})),
+      "actors.stranger.headers: must NOT have fewer than 1 properties",
+    ],
+    [
+      "a header name with a space",
+      variant((c) => (c.actors.owner.headers = { "X Auth": "t" })),
+      'actors.owner.headers: has an invalid header name "X Auth"',
+    ],
+    [
+      "two actors in one project",
+      variant((c) => (c.actors.member.project = c.actors.owner.project)),
+      "actors.member.project: must differ from actors.owner.project",
+    ],
+    [
+      "an actor among the other projects",
+      variant((c) => (c.fixtures.otherProjects = [c.actors.stranger.project])),
+      "fixtures.otherProjects[0]:",
+    ],
+    [
+      "an unset environment variable",
+      variant((c) => (c.actors.owner.headers["X-Auth-Token"] = "${NO_SUCH_VARIABLE}")),
+      "actors.owner.headers.X-Auth-Token: environment variable NO_SUCH_VARIABLE is not set",
+    ],
   ])("%s", (_, raw, message) => {
     expect(problemsOf(raw).some((p) => p.startsWith(message))).toBe(true);
   });
 
   test("every problem is reported at once", () => {
-    const problems = problemsOf(variant((c) => ((c.profile = "nova"), delete c.fixtures)));
-    expect(problems).toEqual(expect.arrayContaining(["profile: must be one of ims, openstack", "fixtures: is required"]));
+    const problems = problemsOf(
+      variant((c) => {
+        c.profile = "nova";
+        delete c.fixtures;
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining(["profile: must be one of ims, openstack", "fixtures: is required"]),
+    );
   });
 });
 
@@ -138,7 +184,10 @@ describe("the CLI on a bad config", () => {
     const file = join(dir, "broken.yaml");
     writeFileSync(file, "baseUrl: [unclosed\n");
     expect(await run(["--config", file])).toMatchObject({ code: 2, output: expect.stringContaining("not valid YAML") });
-    expect(await run(["--config", join(dir, "missing.yaml")])).toMatchObject({ code: 2, output: expect.stringContaining("cannot read the file") });
+    expect(await run(["--config", join(dir, "missing.yaml")])).toMatchObject({
+      code: 2,
+      output: expect.stringContaining("cannot read the file"),
+    });
   });
 
   test("reads JSON as well", async () => {

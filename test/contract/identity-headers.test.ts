@@ -3,14 +3,19 @@
 // X-Project-Id when X-Identity-Status is "Confirmed", refuse everything else with 401).
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
+import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
+import { type RunResult, runContract } from "../../src/contract/run.ts";
+import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { faultRunTimeouts } from "./faults/harness.ts";
-import { startFaultProxy, type ProxiedRequest, type RunningProxy } from "./faults/proxy.ts";
-import { loadConfigFile, type ContractConfig } from "../../src/contract/config.ts";
-import { runContract, type RunResult } from "../../src/contract/run.ts";
+import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
 const glance = loadConfigFile(resolve(import.meta.dirname, "..", "..", "src", "contract", "examples", "glance.yaml"));
-const projects = [glance.actors.owner.project, glance.actors.member.project, glance.actors.stranger.project, ...glance.fixtures.otherProjects];
+const projects = [
+  glance.actors.owner.project,
+  glance.actors.member.project,
+  glance.actors.stranger.project,
+  ...glance.fixtures.otherProjects,
+];
 const tokenOf = (project: string) => `token-${project}`;
 
 let sandbox: Sandbox;
@@ -24,15 +29,34 @@ beforeAll(async () => {
     seed: {
       projects: projects.map((id, i) => ({ id, name: `project-${i}`, token: tokenOf(id) })),
       images: [
-        ...glance.fixtures.shareableImages.map((id, i) => ({ id, name: `shared-${i}`, owner: glance.actors.owner.project, visibility: "shared" as const })),
-        ...(glance.fixtures.publicImage ? [{ id: glance.fixtures.publicImage, name: "public", owner: glance.actors.owner.project, visibility: "public" as const }] : []),
+        ...glance.fixtures.shareableImages.map((id, i) => ({
+          id,
+          name: `shared-${i}`,
+          owner: glance.actors.owner.project,
+          visibility: "shared" as const,
+        })),
+        ...(glance.fixtures.publicImage
+          ? [
+              {
+                id: glance.fixtures.publicImage,
+                name: "public",
+                owner: glance.actors.owner.project,
+                visibility: "public" as const,
+              },
+            ]
+          : []),
       ],
     },
   });
   gateway = await startFaultProxy(sandbox.url, {
     request: (req) => {
       seen.push(req);
-      const { "x-identity-status": status, "x-project-id": project, "x-auth-token": _ignored, ...headers } = req.headers;
+      const {
+        "x-identity-status": status,
+        "x-project-id": project,
+        "x-auth-token": _ignored,
+        ...headers
+      } = req.headers;
       const known = status === "Confirmed" && project !== undefined && projects.includes(project);
       return { ...req, headers: known ? { ...headers, "x-auth-token": tokenOf(project) } : headers };
     },
@@ -55,12 +79,20 @@ describe("the Glance example config against an identity-header gateway", () => {
   });
 
   test("passes every check on the five /v2 operations", () => {
-    expect(result.cells.filter((c) => c.status === "failed").map((c) => `${c.operation} › ${c.check}: ${c.failures[0]?.reason}`)).toEqual([]);
+    expect(
+      result.cells
+        .filter((c) => c.status === "failed")
+        .map((c) => `${c.operation} › ${c.check}: ${c.failures[0]?.reason}`),
+    ).toEqual([]);
     expect(result.operations).toHaveLength(5);
   });
 
   test("sends each actor's identity headers and no token", () => {
-    expect(seen.some((r) => r.headers["x-project-id"] === glance.actors.member.project && r.headers["x-roles"] === "member,reader")).toBe(true);
+    expect(
+      seen.some(
+        (r) => r.headers["x-project-id"] === glance.actors.member.project && r.headers["x-roles"] === "member,reader",
+      ),
+    ).toBe(true);
     expect(seen.filter((r) => "x-auth-token" in r.headers)).toEqual([]);
   });
 

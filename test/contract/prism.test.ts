@@ -3,7 +3,7 @@
 // behaviour checks, which a stateless mock cannot pass, show that the suite tells the two apart.
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
+import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
 import { responseChecks } from "../../src/contract/checks.ts";
 import { loadConfigFile } from "../../src/contract/config.ts";
 import { runContract } from "../../src/contract/run.ts";
@@ -26,7 +26,8 @@ describe("against the Prism mock", () => {
     expect(result.cells.filter((c) => c.status === "failed").map((c) => `${c.operation} › ${c.check}`)).toEqual([]);
     expect(result.operations).toHaveLength(7);
     expect(result.requests).toBeGreaterThan(15);
-    for (const check of responseChecks) expect(result.cells.filter((c) => c.check === check && c.status === "passed").length).toBeGreaterThan(0);
+    for (const check of responseChecks)
+      expect(result.cells.filter((c) => c.check === check && c.status === "passed").length).toBeGreaterThan(0);
   });
 
   test("the behaviour checks fail on the stateless mock: a removed member is still there", async () => {

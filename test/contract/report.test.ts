@@ -11,8 +11,18 @@ const exchange: Exchange = {
   purpose: "test",
   actor: "owner",
   params: {},
-  request: { method: "GET", url: "http://127.0.0.1:1/v2/images/x/members", headers: { "X-Auth-Token": "a-long-secret-token" } },
-  response: { status: 200, statusText: "OK", headers: { "content-type": "text/html" }, body: `<html>&"quoted"\u0000\u0007${"x".repeat(3000)}</html>`, durationMs: 1 },
+  request: {
+    method: "GET",
+    url: "http://127.0.0.1:1/v2/images/x/members",
+    headers: { "X-Auth-Token": "a-long-secret-token" },
+  },
+  response: {
+    status: 200,
+    statusText: "OK",
+    headers: { "content-type": "text/html" },
+    body: `<html>&"quoted"\u0000\u0007${"x".repeat(3000)}</html>`,
+    durationMs: 1,
+  },
 };
 
 const result: RunResult = {
@@ -22,7 +32,24 @@ const result: RunResult = {
   durationMs: 5,
   operations: ["listImageMembers"],
   checks: ["content_type_conformance"],
-  cells: [{ operation: "listImageMembers", check: "content_type_conformance", status: "failed", assertions: 1, failures: [{ check: "content_type_conformance", operation: "listImageMembers", ok: false, reason: "Content-Type <text/html> & co", exchange }], notes: [] }],
+  cells: [
+    {
+      operation: "listImageMembers",
+      check: "content_type_conformance",
+      status: "failed",
+      assertions: 1,
+      failures: [
+        {
+          check: "content_type_conformance",
+          operation: "listImageMembers",
+          ok: false,
+          reason: "Content-Type <text/html> & co",
+          exchange,
+        },
+      ],
+      notes: [],
+    },
+  ],
   requests: 1,
   leftovers: [],
   notes: [],
@@ -35,6 +62,7 @@ describe("JUnit report", () => {
   test("escapes markup and drops characters XML cannot carry", () => {
     expect(xml).toContain('message="Content-Type &lt;text/html&gt; &amp; co"');
     expect(xml).toContain("&lt;html&gt;&amp;&quot;quoted&quot;");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters
     expect(xml).not.toMatch(/[\u0000\u0007]/);
   });
 
@@ -50,6 +78,7 @@ describe("text report", () => {
     expect(text).not.toContain("a-long-secret-token");
     expect(text).toContain("X-Auth-Token: a-l***en");
     expect(text).toContain(`... (${exchange.response?.body.length} characters)`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters
     expect(text).not.toMatch(/[\u0000\u0007]/);
   });
 });

@@ -2,13 +2,13 @@
 // example config, the openstack profile stays on /v2, and with destructive steps off nothing is
 // removed.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
+import { checkNames } from "../../src/contract/checks.ts";
+import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
+import { PreconditionError, type RunResult, runContract } from "../../src/contract/run.ts";
+import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { sandboxConfigPath } from "./faults/catalogue.ts";
 import { faultRunTimeouts } from "./faults/harness.ts";
-import { startFaultProxy, type ProxiedRequest, type RunningProxy } from "./faults/proxy.ts";
-import { checkNames } from "../../src/contract/checks.ts";
-import { loadConfigFile, type ContractConfig } from "../../src/contract/config.ts";
-import { PreconditionError, runContract, type RunResult } from "../../src/contract/run.ts";
+import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -23,7 +23,9 @@ function config(overrides: Partial<ContractConfig> = {}, baseUrl = sandbox.url):
 }
 
 /** Runs the suite through a proxy that only records what the suite sends. */
-async function recorded(overrides: Partial<ContractConfig>): Promise<{ result: RunResult; requests: ProxiedRequest[] }> {
+async function recorded(
+  overrides: Partial<ContractConfig>,
+): Promise<{ result: RunResult; requests: ProxiedRequest[] }> {
   const requests: ProxiedRequest[] = [];
   const proxy: RunningProxy = await startFaultProxy(sandbox.url, {
     request: (req) => {
@@ -45,7 +47,9 @@ describe("against the sandbox with the example config", () => {
   });
 
   test("every operation passes every check", () => {
-    const failed = result.cells.filter((c) => c.status === "failed").map((c) => `${c.operation} › ${c.check}: ${c.failures[0]?.reason}`);
+    const failed = result.cells
+      .filter((c) => c.status === "failed")
+      .map((c) => `${c.operation} › ${c.check}: ${c.failures[0]?.reason}`);
     expect(failed).toEqual([]);
     expect(result.passed).toBe(true);
   });
@@ -72,7 +76,13 @@ describe("profile openstack", () => {
   test("judges only the five /v2 operations and never calls /v1", async () => {
     const { result, requests } = await recorded({ profile: "openstack" });
     expect(result.passed).toBe(true);
-    expect(result.operations).toEqual(["listImageMembers", "addImageMember", "showImageMember", "updateImageMember", "removeImageMember"]);
+    expect(result.operations).toEqual([
+      "listImageMembers",
+      "addImageMember",
+      "showImageMember",
+      "updateImageMember",
+      "removeImageMember",
+    ]);
     expect(requests.length).toBeGreaterThan(50);
     expect(requests.filter((r) => !r.url.startsWith("/v2/"))).toEqual([]);
   });
@@ -81,10 +91,21 @@ describe("profile openstack", () => {
 describe("negative.skip", () => {
   test("leaves the named negative cases unsent and says so in the notes", async () => {
     const { result, requests } = await recorded({ negative: { skip: ["addImageMember.additionalProperties"] } });
-    const addBodies = requests.filter((r) => r.method === "POST" && r.url.endsWith("/members") && r.url.startsWith("/v2/")).map((r) => r.body);
+    const addBodies = requests
+      .filter((r) => r.method === "POST" && r.url.endsWith("/members") && r.url.startsWith("/v2/"))
+      .map((r) => r.body);
     expect(addBodies.length).toBeGreaterThan(0);
-    expect(addBodies.filter((b) => /"member"/.test(b) && Object.keys(safeJson(b)).some((k) => k !== "member"))).toEqual([]);
-    expect(result.notes.some((n) => n.includes("negative.skip: additionalProperties") && n.startsWith("negative case not sent") && n.includes("addImageMember"))).toBe(true);
+    expect(addBodies.filter((b) => /"member"/.test(b) && Object.keys(safeJson(b)).some((k) => k !== "member"))).toEqual(
+      [],
+    );
+    expect(
+      result.notes.some(
+        (n) =>
+          n.includes("negative.skip: additionalProperties") &&
+          n.startsWith("negative case not sent") &&
+          n.includes("addImageMember"),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -102,7 +123,9 @@ describe("with destructive steps off", () => {
     const { result, requests } = await recorded({ destructive: false });
     expect(requests.filter((r) => r.method === "DELETE")).toEqual([]);
     expect(result.passed).toBe(true);
-    expect(result.cells.find((c) => c.operation === "removeImageMember" && c.check === "stateful_flows")?.status).toBe("skipped");
+    expect(result.cells.find((c) => c.operation === "removeImageMember" && c.check === "stateful_flows")?.status).toBe(
+      "skipped",
+    );
     expect(result.leftovers.map((p) => p.project)).toContain(config().actors.member.project);
 
     await expect(runContract(config({ destructive: false }))).rejects.toThrow(PreconditionError);

@@ -5,16 +5,32 @@ import { Contract, type OperationSpec } from "../../src/contract/contract.ts";
 import { negativeBodies, negativeParams, sampleValue, validBody } from "../../src/contract/values.ts";
 
 const contract = Contract.load("ims");
-const withBody = contract.operations.filter((op): op is OperationSpec & { body: NonNullable<OperationSpec["body"]> } => op.body !== undefined);
+const withBody = contract.operations.filter(
+  (op): op is OperationSpec & { body: NonNullable<OperationSpec["body"]> } => op.body !== undefined,
+);
 const transportRules = ["malformed-json", "no-body", "media-type"];
 
 /** The constraint keywords a schema states at its top level, in its properties and in their items. */
 function statedKeywords(pointer: string): Set<string> {
-  const constraints = ["required", "additionalProperties", "enum", "const", "pattern", "format", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems"];
+  const constraints = [
+    "required",
+    "additionalProperties",
+    "enum",
+    "const",
+    "pattern",
+    "format",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+  ];
   const found = new Set<string>();
   const visit = (at: string, depth: number) => {
     const { pointer: real, schema } = contract.schemaAt(at);
-    for (const k of constraints) if (k in schema && !(k === "additionalProperties" && schema[k] !== false)) found.add(depth > 0 && at.endsWith("/items") ? "items" : k);
+    for (const k of constraints)
+      if (k in schema && !(k === "additionalProperties" && schema[k] !== false))
+        found.add(depth > 0 && at.endsWith("/items") ? "items" : k);
     if (depth > 1) return;
     for (const name of Object.keys((schema.properties ?? {}) as object)) visit(`${real}/properties/${name}`, depth + 1);
     if (schema.items) visit(`${real}/items`, depth + 1);
@@ -48,25 +64,32 @@ describe.each(withBody.map((op) => [op.id, op] as const))("%s", (_, op) => {
   });
 
   test("a body case changes one property of the valid body at a time", () => {
-    for (const c of cases.filter((x) => x.body !== null && typeof x.body === "object" && !Array.isArray(x.body) && !x.contentType)) {
+    for (const c of cases.filter(
+      (x) => x.body !== null && typeof x.body === "object" && !Array.isArray(x.body) && !x.contentType,
+    )) {
       const body = c.body as Record<string, unknown>;
-      const changed = [...new Set([...Object.keys(valid), ...Object.keys(body)])].filter((k) => JSON.stringify(body[k]) !== JSON.stringify(valid[k]));
+      const changed = [...new Set([...Object.keys(valid), ...Object.keys(body)])].filter(
+        (k) => JSON.stringify(body[k]) !== JSON.stringify(valid[k]),
+      );
       expect(changed, c.description).toHaveLength(1);
     }
   });
 });
 
 describe("path parameters", () => {
-  test.each(contract.operations.filter((op) => op.pathParams.length > 0).map((op) => [op.id, op] as const))("%s: each broken id breaks its schema and stays one path segment", (_, op) => {
-    const valid = Object.fromEntries(op.pathParams.map((p) => [p.name, String(sampleValue(contract, p.schema))]));
-    const cases = negativeParams(contract, op, valid);
-    expect(new Set(cases.map((c) => c.name))).toEqual(new Set(op.pathParams.map((p) => p.name)));
-    for (const c of cases) {
-      const param = op.pathParams.find((p) => p.name === c.name);
-      expect(contract.errors(param?.schema ?? "", c.value), c.description).not.toEqual([]);
-      expect(c.value).not.toMatch(/^$|\/|^\.\.?$/);
-    }
-  });
+  test.each(contract.operations.filter((op) => op.pathParams.length > 0).map((op) => [op.id, op] as const))(
+    "%s: each broken id breaks its schema and stays one path segment",
+    (_, op) => {
+      const valid = Object.fromEntries(op.pathParams.map((p) => [p.name, String(sampleValue(contract, p.schema))]));
+      const cases = negativeParams(contract, op, valid);
+      expect(new Set(cases.map((c) => c.name))).toEqual(new Set(op.pathParams.map((p) => p.name)));
+      for (const c of cases) {
+        const param = op.pathParams.find((p) => p.name === c.name);
+        expect(contract.errors(param?.schema ?? "", c.value), c.description).not.toEqual([]);
+        expect(c.value).not.toMatch(/^$|\/|^\.\.?$/);
+      }
+    },
+  );
 });
 
 describe("sampled values", () => {
@@ -78,6 +101,8 @@ describe("sampled values", () => {
   });
 
   test("a body the suite builds wrongly is refused before it is sent", () => {
-    expect(() => validBody(contract, contract.op("addImageMember"), { member: "not-a-project" })).toThrow(/invalid body/);
+    expect(() => validBody(contract, contract.op("addImageMember"), { member: "not-a-project" })).toThrow(
+      /invalid body/,
+    );
   });
 });

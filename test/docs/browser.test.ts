@@ -2,18 +2,37 @@
 // both languages render every operation, with examples and code samples, and need no outside host.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JsonObject } from "../../src/docs/overlay.ts";
 import { docsDocuments } from "../../scripts/build-docs.ts";
-import { deref, operations, type MediaTypeObject, type OpenApiDocument, type OperationObject, type ResponseObject } from "../../src/spec/openapi.ts";
-import { buildAndServe, screenshotDir, type ServedSite } from "./site.ts";
+import type { JsonObject } from "../../src/docs/overlay.ts";
+import {
+  deref,
+  type MediaTypeObject,
+  type OpenApiDocument,
+  type OperationObject,
+  operations,
+  type ResponseObject,
+} from "../../src/spec/openapi.ts";
+import { buildAndServe, type ServedSite, screenshotDir } from "./site.ts";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const launchArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const launchArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 // Redoc's "API docs by Redocly" badge always points at this logo; the page falls back to text when it
 // cannot load. It is the only outside request the page may make, and the test blocks it too.
-const harmlessOutside = new Set(["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "https://cdn.redoc.ly/redoc/logo-mini.svg"]);
+const harmlessOutside = new Set([
+  "https://cdn.redoc.ly/redoc/logo-mini-full.svg",
+  "https://cdn.redoc.ly/redoc/logo-mini.svg",
+]);
 
 let site: ServedSite;
 let browser: Browser;
@@ -71,7 +90,10 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
     ops = operations(doc() as unknown as OpenApiDocument);
     visited = await visit(`${lang}/`);
     const title = String((doc().info as JsonObject).title);
-    await visited.page.getByRole("heading", { name: new RegExp(title) }).first().waitFor({ timeout: 15_000 });
+    await visited.page
+      .getByRole("heading", { name: new RegExp(title) })
+      .first()
+      .waitFor({ timeout: 15_000 });
   });
   afterAll(async () => {
     await visited?.page.context().close();
@@ -90,7 +112,8 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
       for (const { op } of ops.filter((o) => o.op.tags?.includes(String(tag.name)))) {
         await menu.getByText(op.summary ?? "", { exact: true }).waitFor({ state: "visible", timeout: 15_000 });
       }
-      if (tag === (doc().tags as JsonObject[])[0]) await page.screenshot({ path: join(screenshotDir, `${lang}-tag-expanded.png`) });
+      if (tag === (doc().tags as JsonObject[])[0])
+        await page.screenshot({ path: join(screenshotDir, `${lang}-tag-expanded.png`) });
     }
   }, 90_000);
 
@@ -104,7 +127,11 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
       await menu.getByText(op.summary ?? "", { exact: true }).click();
       // Each operation renders in a container whose id ends with its lower-cased operationId.
       const section = page.locator(`[id$="/${op.operationId.toLowerCase()}"]`);
-      await section.locator("h2").filter({ hasText: op.summary ?? "" }).first().waitFor({ timeout: 15_000 });
+      await section
+        .locator("h2")
+        .filter({ hasText: op.summary ?? "" })
+        .first()
+        .waitFor({ timeout: 15_000 });
       const { curl, typescript, request, response } = expectedSnippets(openApi, op);
       await section.getByText(curl).first().waitFor({ timeout: 15_000 });
       if (response) await section.getByText(response).first().waitFor({ timeout: 15_000 });
@@ -114,7 +141,8 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
         await chooseLanguage(page, section, "Payload");
         await section.getByText(request).first().waitFor({ timeout: 15_000 });
       }
-      if (op.operationId === "updateImageMember") await section.screenshot({ path: join(screenshotDir, `${lang}-operation.png`) });
+      if (op.operationId === "updateImageMember")
+        await section.screenshot({ path: join(screenshotDir, `${lang}-operation.png`) });
       await chooseLanguage(page, section, "curl");
     }
   }, 90_000);
@@ -129,7 +157,9 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
 describe("landing page", () => {
   it("links both languages and the spec files, and every link resolves on the site", async () => {
     const { page, outside } = await visit("");
-    const links = await page.locator("a[href]").evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page
+      .locator("a[href]")
+      .evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
     for (const expected of ["en/", "zh-CN/", "openapi.yaml", "openapi.json", "zh-CN/openapi.yaml"]) {
       expect(links).toContain(new URL(expected, site.server.url).href);
     }
@@ -145,7 +175,11 @@ describe("landing page", () => {
 /** Text that must appear in an operation's section: its code samples and its request and response examples. */
 function expectedSnippets(doc: OpenApiDocument, op: OperationObject) {
   const samples = (op as unknown as { "x-codeSamples": { label: string; source: string }[] })["x-codeSamples"];
-  const firstLine = (label: string, start: string) => samples.find((s) => s.label === label)?.source.split("\n").find((l) => l.startsWith(start)) ?? `no ${label} sample`;
+  const firstLine = (label: string, start: string) =>
+    samples
+      .find((s) => s.label === label)
+      ?.source.split("\n")
+      .find((l) => l.startsWith(start)) ?? `no ${label} sample`;
   const firstExample = (media: MediaTypeObject | undefined) => {
     const [example] = Object.values(media?.examples ?? {});
     return example ? jsonLine(deref(doc, example).value) : undefined;
@@ -171,7 +205,11 @@ function jsonLine(value: unknown): string | undefined {
 /** Picks a sample language in the section's request panel (Redoc applies the choice page-wide). */
 async function chooseLanguage(page: Page, section: ReturnType<Page["locator"]>, label: string) {
   const current = section.getByRole("button", { name: /^(curl|TypeScript|Payload)$/ }).first();
-  if ((await current.innerText()).trim() === label) return;
+  if ((await current.textContent())?.trim() === label) return;
   await current.click();
-  await page.locator('[data-component-name="Dropdown/DropdownMenuItem"]:visible').filter({ hasText: new RegExp(`^${label}$`) }).first().click();
+  await page
+    .locator('[data-component-name="Dropdown/DropdownMenuItem"]:visible')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .first()
+    .click();
 }

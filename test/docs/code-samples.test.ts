@@ -4,12 +4,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
-import type { JsonObject } from "../../src/docs/overlay.ts";
 import { defaultSpec } from "../../scripts/build-docs.ts";
-import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
+import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
+import type { JsonObject } from "../../src/docs/overlay.ts";
+import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { loadSpec, operationById, operations, responseSchemaRef, schemaValidator } from "../../src/spec/openapi.ts";
-import { codeSamples, run, sampleProject, typeCheck, type CodeSample } from "./code-samples.ts";
+import { type CodeSample, codeSamples, run, sampleProject, typeCheck } from "./code-samples.ts";
 
 const english = parse(readFileSync(defaultSpec, "utf8")) as JsonObject;
 const doc = loadSpec();
@@ -18,7 +18,15 @@ const samples = codeSamples(english);
 const typescript = samples.filter((s) => s.lang === "TypeScript");
 const curl = samples.filter((s) => s.label === "curl");
 // The order a reader would follow on a fresh sandbox: share, look, answer as the member, withdraw, batch.
-const walkthrough = ["addImageMember", "listImageMembers", "showImageMember", "updateImageMember", "removeImageMember", "batchAddImageMembers", "showJob"];
+const walkthrough = [
+  "addImageMember",
+  "listImageMembers",
+  "showImageMember",
+  "updateImageMember",
+  "removeImageMember",
+  "batchAddImageMembers",
+  "showJob",
+];
 const tokenFor = (operationId: string) => (operationId === "updateImageMember" ? "member-token" : "owner-token");
 const bySteps = (list: CodeSample[]) => walkthrough.map((id) => list.find((s) => s.operationId === id) ?? missing(id));
 const missing = (id: string): never => {
@@ -31,27 +39,39 @@ afterAll(() => {
 });
 
 describe("coverage", () => {
-  it.each(operations(doc).map((o) => [o.op.operationId] as const))("%s has a curl and a TypeScript sample", (operationId) => {
-    const mine = samples.filter((s) => s.operationId === operationId);
-    expect(mine.map((s) => `${s.lang}/${s.label}`).sort()).toEqual(["Shell/curl", "TypeScript/TypeScript"]);
-  });
+  it.each(operations(doc).map((o) => [o.op.operationId] as const))(
+    "%s has a curl and a TypeScript sample",
+    (operationId) => {
+      const mine = samples.filter((s) => s.operationId === operationId);
+      expect(mine.map((s) => `${s.lang}/${s.label}`).sort()).toEqual(["Shell/curl", "TypeScript/TypeScript"]);
+    },
+  );
 
   it("the walkthrough below covers every operation once", () => {
-    expect([...walkthrough].sort()).toEqual(operations(doc).map((o) => o.op.operationId).sort());
+    expect([...walkthrough].sort()).toEqual(
+      operations(doc)
+        .map((o) => o.op.operationId)
+        .sort(),
+    );
   });
 });
 
 describe("TypeScript samples type-check against the generated types", () => {
   it("every sample compiles under the strict tsconfig, and a sample that misuses the API does not", async () => {
-    const update = typescript.find((s) => s.operationId === "updateImageMember")?.source ?? missing("updateImageMember");
+    const update =
+      typescript.find((s) => s.operationId === "updateImageMember")?.source ?? missing("updateImageMember");
     const add = typescript.find((s) => s.operationId === "addImageMember")?.source ?? missing("addImageMember");
     const broken = {
       "broken-status.ts": update.replace('status: "accepted"', 'status: "approved"'),
       "broken-path.ts": add.replace('"/v2/images/{image_id}/members"', '"/v2/images/{image_id}/memberz"'),
       "broken-param.ts": add.replace("params: { path: { image_id:", "params: { path: { imageId:"),
     };
-    for (const [name, source] of Object.entries(broken)) expect(source, `${name} differs from its sample`).not.toBe(name.includes("status") ? update : add);
-    const dir = sampleProject({ ...Object.fromEntries(typescript.map((s) => [`${s.operationId}.ts`, s.source])), ...broken });
+    for (const [name, source] of Object.entries(broken))
+      expect(source, `${name} differs from its sample`).not.toBe(name.includes("status") ? update : add);
+    const dir = sampleProject({
+      ...Object.fromEntries(typescript.map((s) => [`${s.operationId}.ts`, s.source])),
+      ...broken,
+    });
     scratch.push(dir);
 
     const errors = await typeCheck(dir);
@@ -79,8 +99,17 @@ describe("samples against a fresh sandbox (default seed)", () => {
     const outputs: Record<string, string> = {};
     let jobId = "";
     for (const step of steps) {
-      const env = { ...process.env, IMS_ENDPOINT: sandbox.url, IMS_TOKEN: tokenFor(step.operationId), JOB_ID: jobId, TSX_TSCONFIG_PATH: join(dir, "tsconfig.json") };
-      const { stdout } = await run(process.execPath, ["--import", "tsx", join(dir, `${step.operationId}.ts`)], { cwd: dir, env });
+      const env = {
+        ...process.env,
+        IMS_ENDPOINT: sandbox.url,
+        IMS_TOKEN: tokenFor(step.operationId),
+        JOB_ID: jobId,
+        TSX_TSCONFIG_PATH: join(dir, "tsconfig.json"),
+      };
+      const { stdout } = await run(process.execPath, ["--import", "tsx", join(dir, `${step.operationId}.ts`)], {
+        cwd: dir,
+        env,
+      });
       outputs[step.operationId] = stdout;
       jobId = /^job ([0-9a-f]{32})$/m.exec(stdout)?.[1] ?? jobId;
     }
@@ -98,7 +127,11 @@ describe("samples against a fresh sandbox (default seed)", () => {
     let jobId = "";
     for (const step of bySteps(curl)) {
       const env = { ...process.env, IMS_ENDPOINT: sandbox.url, IMS_TOKEN: tokenFor(step.operationId), JOB_ID: jobId };
-      const { stdout } = await run("bash", ["-euo", "pipefail", "-c", `${step.source.trimEnd()} -w '\\n%{http_code}'`], { env });
+      const { stdout } = await run(
+        "bash",
+        ["-euo", "pipefail", "-c", `${step.source.trimEnd()} -w '\\n%{http_code}'`],
+        { env },
+      );
       const [body, status] = splitStatus(stdout);
       expectSuccess(step.operationId, status, body);
       if (step.operationId === "batchAddImageMembers") jobId = (body as { job_id: string }).job_id;
@@ -115,12 +148,24 @@ describe("curl samples against the Prism mock", () => {
     await prism?.stop();
   });
 
-  it.each(curl.map((s) => [s.operationId, s] as const))("%s answers with its documented success body", async (_, sample) => {
-    const env = { ...process.env, IMS_ENDPOINT: prism.url, IMS_TOKEN: "any-token", JOB_ID: "9a175ac692fa12540193002a6d4b2720" };
-    const { stdout } = await run("bash", ["-euo", "pipefail", "-c", `${sample.source.trimEnd()} -w '\\n%{http_code}'`], { env });
-    const [body, status] = splitStatus(stdout);
-    expectSuccess(sample.operationId, status, body);
-  });
+  it.each(curl.map((s) => [s.operationId, s] as const))(
+    "%s answers with its documented success body",
+    async (_, sample) => {
+      const env = {
+        ...process.env,
+        IMS_ENDPOINT: prism.url,
+        IMS_TOKEN: "any-token",
+        JOB_ID: "9a175ac692fa12540193002a6d4b2720",
+      };
+      const { stdout } = await run(
+        "bash",
+        ["-euo", "pipefail", "-c", `${sample.source.trimEnd()} -w '\\n%{http_code}'`],
+        { env },
+      );
+      const [body, status] = splitStatus(stdout);
+      expectSuccess(sample.operationId, status, body);
+    },
+  );
 });
 
 function splitStatus(stdout: string): [unknown, string] {

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { resolveJsonPathValue } from "openapi-format";
-import { loadOverlay, type JsonObject } from "../../src/docs/overlay.ts";
 import { repoRoot, samplesOverlayPath } from "../../scripts/build-docs.ts";
+import { type JsonObject, loadOverlay } from "../../src/docs/overlay.ts";
 
 export const run = promisify(execFile);
 
@@ -57,7 +57,9 @@ export interface Diagnostic {
 /** Runs tsc on the folder and returns its errors, by file. */
 export async function typeCheck(dir: string): Promise<Diagnostic[]> {
   const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-  const output = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"], { cwd: dir }).then(
+  const output = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"], {
+    cwd: dir,
+  }).then(
     (r) => r.stdout,
     (error: { stdout?: string }) => error.stdout ?? "",
   );

@@ -5,9 +5,9 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
 import { repoRoot } from "../../scripts/build-docs.ts";
-import { startSandbox, type Sandbox } from "../../src/sandbox/server.ts";
+import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
+import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { loadSpec, operations } from "../../src/spec/openapi.ts";
 import { run } from "./code-samples.ts";
 import { buildAndServe, type ServedSite } from "./site.ts";
@@ -49,14 +49,23 @@ describe("downloads", () => {
   });
 
   it("offers the Chinese rendition as an OpenAPI document with code samples", () => {
-    const zh = parse(read("zh-CN/openapi.yaml")) as { openapi: string; info: { title: string }; paths: Record<string, Record<string, { "x-codeSamples"?: unknown[] }>> };
+    const zh = parse(read("zh-CN/openapi.yaml")) as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<string, Record<string, { "x-codeSamples"?: unknown[] }>>;
+    };
     expect(zh.openapi).toBe("3.1.0");
     expect(isChinese(zh.info.title)).toBe(true);
     expect(zh.paths["/v1/cloudimages/members"]?.post?.["x-codeSamples"]).toHaveLength(2);
   });
 
   it("serves every file over HTTP with a fitting content type", async () => {
-    const types: Record<string, RegExp> = { "": /text\/html/, "en/": /text\/html/, "openapi.json": /application\/json/, "openapi.yaml": /application\/yaml/ };
+    const types: Record<string, RegExp> = {
+      "": /text\/html/,
+      "en/": /text\/html/,
+      "openapi.json": /application\/json/,
+      "openapi.yaml": /application\/yaml/,
+    };
     for (const [path, type] of Object.entries(types)) {
       const response = await fetch(new URL(path, site.server.url));
       expect(response.status, path).toBe(200);
@@ -142,5 +151,10 @@ function rawStatus(base: string, path: string): Promise<number> {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }

@@ -1,8 +1,8 @@
 // `npm start` serves the docs, the mock and the sandbox together, and Ctrl-C (SIGINT) stops all of
 // them without leaving a process behind. The builds are skipped here (--no-build): the docs build is
 // covered by the other docs tests, and rebuilding generated/ would race with tests that read it.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/build-docs.ts";
@@ -64,17 +64,36 @@ function alive(pid: number): boolean {
 
 describe("npm start (scripts/start.ts)", () => {
   it("serves docs, mock and sandbox on free ports, then stops all of them on SIGINT", async () => {
-    start = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "start.ts"), "--no-build", "--docs-dir", dir, "--docs-port", "0", "--mock-port", "0", "--sandbox-port", "0"], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    start = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(repoRoot, "scripts", "start.ts"),
+        "--no-build",
+        "--docs-dir",
+        dir,
+        "--docs-port",
+        "0",
+        "--mock-port",
+        "0",
+        "--sandbox-port",
+        "0",
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const child = start;
     let output = "";
     const urls = await new Promise<Record<string, string>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no URLs printed within 40 s:\n${output}`)), 40_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        const found = Object.fromEntries([...output.matchAll(/^\s+(docs|mock|sandbox)\s+(http:\/\/\S+)/gm)].map((m) => [m[1], m[2]]));
+        const found = Object.fromEntries(
+          [...output.matchAll(/^\s+(docs|mock|sandbox)\s+(http:\/\/\S+)/gm)].map((m) => [m[1], m[2]]),
+        );
         if (Object.keys(found).length === 3) {
           clearTimeout(timer);
           resolve(found as Record<string, string>);
@@ -91,19 +110,27 @@ describe("npm start (scripts/start.ts)", () => {
     const mock = await fetch(`${urls.mock}${image}`, { headers: { "X-Auth-Token": "any-token" } });
     expect(mock.status).toBe(200);
     expect(await mock.json()).toHaveProperty("schema", "/v2/schemas/members");
-    const sandbox = await fetch(`${urls.sandbox}${image}`, { headers: { "X-Auth-Token": "owner-token", Accept: "application/json" } });
+    const sandbox = await fetch(`${urls.sandbox}${image}`, {
+      headers: { "X-Auth-Token": "owner-token", Accept: "application/json" },
+    });
     expect(sandbox.status).toBe(200);
     expect(await sandbox.json()).toEqual({ members: [], schema: "/v2/schemas/members" });
 
     const pids = descendants(child.pid ?? -1);
     const names = Object.fromEntries(pids.map((pid) => [pid, commandLine(pid)]));
     expect(pids.length, "Prism and the sandbox run as child processes").toBeGreaterThanOrEqual(2);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
     child.kill("SIGINT");
     expect(await exited).toEqual({ code: 0, signal: null });
     // A helper such as esbuild's service process ends when its parent's pipe closes, a moment later.
-    for (let waited = 0; pids.some(alive) && waited < 2_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-    expect(pids.filter(alive).map((pid) => names[pid]), "processes left behind").toEqual([]);
+    for (let waited = 0; pids.some(alive) && waited < 2_000; waited += 100)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(
+      pids.filter(alive).map((pid) => names[pid]),
+      "processes left behind",
+    ).toEqual([]);
     for (const url of Object.values(urls)) await expect(fetch(url), url).rejects.toThrow();
   }, 60_000);
 });

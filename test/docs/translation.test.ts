@@ -3,9 +3,22 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyOverlay, loadOverlay, overlayProblems, staleActions, type JsonObject, type OverlayDocument } from "../../src/docs/overlay.ts";
 import { defaultSpec, samplesOverlayPath, zhOverlayPath } from "../../scripts/build-docs.ts";
-import { deref, operations, type OpenApiDocument, type ParameterObject, type ResponseObject } from "../../src/spec/openapi.ts";
+import {
+  applyOverlay,
+  type JsonObject,
+  loadOverlay,
+  type OverlayDocument,
+  overlayProblems,
+  staleActions,
+} from "../../src/docs/overlay.ts";
+import {
+  deref,
+  type OpenApiDocument,
+  operations,
+  type ParameterObject,
+  type ResponseObject,
+} from "../../src/spec/openapi.ts";
 import { isChinese, textNodes, untranslated, withoutText } from "./text-nodes.ts";
 
 const english = parse(readFileSync(defaultSpec, "utf8")) as JsonObject;
@@ -17,12 +30,19 @@ beforeAll(async () => {
 });
 
 describe("the overlay documents", () => {
-  it.each([["zh-CN", zhOverlayPath], ["code samples", samplesOverlayPath]])("%s is a well-formed Overlay 1.0 document", (_, path) => {
+  it.each([
+    ["zh-CN", zhOverlayPath],
+    ["code samples", samplesOverlayPath],
+  ])("%s is a well-formed Overlay 1.0 document", (_, path) => {
     expect(overlayProblems(parse(readFileSync(path, "utf8")))).toEqual([]);
   });
 
   it("the structural check rejects a document that is not Overlay 1.0", () => {
-    const broken = { overlay: "2.0.0", info: { title: "x" }, actions: [{ update: {} }, { target: "$.info", copy: "$.x" }] };
+    const broken = {
+      overlay: "2.0.0",
+      info: { title: "x" },
+      actions: [{ update: {} }, { target: "$.info", copy: "$.x" }],
+    };
     expect(overlayProblems(broken)).toEqual([
       'overlay must be 1.0.x, got "2.0.0"',
       "info.title and info.version are required",
@@ -33,7 +53,10 @@ describe("the overlay documents", () => {
   });
 
   it("applying fails when an action's target no longer exists in the spec", async () => {
-    const moved: OverlayDocument = { ...overlay, actions: [{ target: "$.paths['/v2/images/{image_id}/gone'].post", update: { summary: "旧" } }] };
+    const moved: OverlayDocument = {
+      ...overlay,
+      actions: [{ target: "$.paths['/v2/images/{image_id}/gone'].post", update: { summary: "旧" } }],
+    };
     await expect(applyOverlay(english, moved, "zh-CN")).rejects.toThrow(/1 action\(s\) match nothing.*gone/);
   });
 });
@@ -45,7 +68,10 @@ describe("zh-CN completeness", () => {
   });
 
   it("the completeness check names what a missing action leaves in English", async () => {
-    const partial: OverlayDocument = { ...overlay, actions: overlay.actions.filter((a) => a.target !== "$.components.parameters.JobId") };
+    const partial: OverlayDocument = {
+      ...overlay,
+      actions: overlay.actions.filter((a) => a.target !== "$.components.parameters.JobId"),
+    };
     const translated = await applyOverlay(english, partial, "zh-CN");
     expect(untranslated(english, translated)).toEqual(["/components/parameters/JobId/description"]);
   });
@@ -57,7 +83,8 @@ describe("zh-CN completeness", () => {
       if (!operation) throw new Error(`${operationId} is missing from the zh-CN document`);
       expect(isChinese(operation.op.summary)).toBe(true);
       expect(isChinese(operation.op.description)).toBe(true);
-      for (const parameter of operation.parameters) expect(isChinese(deref<ParameterObject>(zh, parameter).description), parameter.name).toBe(true);
+      for (const parameter of operation.parameters)
+        expect(isChinese(deref<ParameterObject>(zh, parameter).description), parameter.name).toBe(true);
       for (const [status, raw] of Object.entries(operation.op.responses)) {
         // The operation's own description of a status, and the shared response it points to.
         expect(isChinese(raw.description), `${status} (operation)`).toBe(true);
@@ -74,7 +101,8 @@ describe("zh-CN completeness", () => {
 
   it("describes in Chinese every schema property that has an English description", () => {
     const descriptionOf = (doc: OpenApiDocument, property: JsonObject) =>
-      property.description ?? (typeof property.$ref === "string" ? deref<JsonObject>(doc, { $ref: property.$ref }).description : undefined);
+      property.description ??
+      (typeof property.$ref === "string" ? deref<JsonObject>(doc, { $ref: property.$ref }).description : undefined);
     const properties = (doc: OpenApiDocument, schema: JsonObject, path: string): [string, JsonObject][] =>
       Object.entries((schema.properties ?? {}) as Record<string, JsonObject>).flatMap(([name, property]) => [
         [`${path}.${name}`, property] as [string, JsonObject],
@@ -82,12 +110,16 @@ describe("zh-CN completeness", () => {
       ]);
     const englishDoc = english as unknown as OpenApiDocument;
     const described = Object.entries(englishDoc.components.schemas ?? {}).flatMap(([name, schema]) =>
-      properties(englishDoc, schema as JsonObject, name).filter(([, property]) => descriptionOf(englishDoc, property) !== undefined).map(([path]) => path),
+      properties(englishDoc, schema as JsonObject, name)
+        .filter(([, property]) => descriptionOf(englishDoc, property) !== undefined)
+        .map(([path]) => path),
     );
     expect(described.length).toBeGreaterThan(30);
     const chinese = new Set(
       Object.entries(zh.components.schemas ?? {}).flatMap(([name, schema]) =>
-        properties(zh, schema as JsonObject, name).filter(([, property]) => isChinese(descriptionOf(zh, property))).map(([path]) => path),
+        properties(zh, schema as JsonObject, name)
+          .filter(([, property]) => isChinese(descriptionOf(zh, property)))
+          .map(([path]) => path),
       ),
     );
     expect(described.filter((path) => !chinese.has(path))).toEqual([]);
@@ -96,7 +128,9 @@ describe("zh-CN completeness", () => {
   it("uses the service's own Chinese terms", () => {
     const text = JSON.stringify(zh);
     for (const term of ["镜像成员", "共享状态", "异步任务", "项目 ID", "令牌"]) expect(text, term).toContain(term);
-    expect(((zh.components.schemas as Record<string, JsonObject>).MemberStatus as JsonObject).description).toContain("共享状态");
+    expect(((zh.components.schemas as Record<string, JsonObject>).MemberStatus as JsonObject).description).toContain(
+      "共享状态",
+    );
   });
 
   it("changes only text: paths, schemas, examples and everything else equal the English bundle", () => {
@@ -105,12 +139,16 @@ describe("zh-CN completeness", () => {
 
   it("was translated from the current English text (x-en-hash of every action is up to date)", () => {
     const stale = staleActions(english, overlay);
-    expect(stale.map((s) => s.target), "revise these translations, then run `npx tsx scripts/build-docs.ts --stamp-translations`").toEqual([]);
+    expect(
+      stale.map((s) => s.target),
+      "revise these translations, then run `npx tsx scripts/build-docs.ts --stamp-translations`",
+    ).toEqual([]);
   });
 
   it("notices when the English text changes under a translation", () => {
     const edited = structuredClone(english);
-    ((edited.components as JsonObject).parameters as Record<string, JsonObject>).JobId!.description = "Id of the job (reworded).";
+    ((edited.components as JsonObject).parameters as Record<string, JsonObject>).JobId!.description =
+      "Id of the job (reworded).";
     expect(staleActions(edited, overlay).map((s) => s.target)).toEqual(["$.components.parameters.JobId"]);
   });
 });

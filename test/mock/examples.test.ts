@@ -12,24 +12,29 @@ describe.each(operations(doc).map((o) => [o.op.operationId, o] as const))("%s", 
   const examples = responseExamples(doc, operation);
 
   it("answers a plain valid request with its success status and a body that fits the schema", async () => {
-    const response = await send(prism().url, operation.method, examplePath(operation), { body: exampleBody(doc, operation) });
+    const response = await send(prism().url, operation.method, examplePath(operation), {
+      body: exampleBody(doc, operation),
+    });
     expect(String(response.status)).toBe(successStatus);
     const schema = responseSchemaRef(doc, operation, String(response.status));
     if (schema) expect(validator.validate(schema, response.body)).toEqual([]);
     else expect(response.body).toBeUndefined();
   });
 
-  it.each(examples.map((e) => [`${e.status} ${e.name}`, e] as const))("returns example %s verbatim when asked for it", async (_label, example) => {
-    const response = await send(prism().url, operation.method, examplePath(operation), {
-      body: exampleBody(doc, operation),
-      headers: { Prefer: `code=${example.status}, example=${example.name}` },
-    });
-    expect(response.status).toBe(Number(example.status));
-    expect(response.body).toEqual(example.value);
-    const schema = responseSchemaRef(doc, operation, example.status);
-    expect(schema, "every documented body has a schema").toBeDefined();
-    expect(validator.validate(schema ?? "", response.body)).toEqual([]);
-  });
+  it.each(examples.map((e) => [`${e.status} ${e.name}`, e] as const))(
+    "returns example %s verbatim when asked for it",
+    async (_label, example) => {
+      const response = await send(prism().url, operation.method, examplePath(operation), {
+        body: exampleBody(doc, operation),
+        headers: { Prefer: `code=${example.status}, example=${example.name}` },
+      });
+      expect(response.status).toBe(Number(example.status));
+      expect(response.body).toEqual(example.value);
+      const schema = responseSchemaRef(doc, operation, example.status);
+      expect(schema, "every documented body has a schema").toBeDefined();
+      expect(validator.validate(schema ?? "", response.body)).toEqual([]);
+    },
+  );
 });
 
 describe("Prefer headers", () => {
@@ -37,7 +42,9 @@ describe("Prefer headers", () => {
 
   it("refuses an example name the operation does not document", async () => {
     if (!show) throw new Error("showJob is missing from the spec");
-    const response = await send(prism().url, "get", examplePath(show), { headers: { Prefer: "example=no-such-example" } });
+    const response = await send(prism().url, "get", examplePath(show), {
+      headers: { Prefer: "example=no-such-example" },
+    });
     expect(response.status).toBe(404);
   });
 

@@ -1,8 +1,14 @@
 // Builds requests from the spec itself: path parameters from their examples, bodies from the first
 // named request example. Shared by the mock tests.
 import { afterAll, beforeAll } from "vitest";
-import { startPrism, type RunningServer } from "../../scripts/lib/processes.ts";
-import { deref, type MediaTypeObject, type OpenApiDocument, type Operation, type ResponseObject } from "../../src/spec/openapi.ts";
+import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
+import {
+  deref,
+  type MediaTypeObject,
+  type OpenApiDocument,
+  type Operation,
+  type ResponseObject,
+} from "../../src/spec/openapi.ts";
 
 export interface NamedExample {
   status: string;
@@ -14,7 +20,8 @@ export function examplePath(operation: Operation, overrides: Record<string, stri
   return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const parameter = operation.parameters.find((p) => p.name === name && p.in === "path");
     const value = overrides[name] ?? parameter?.example;
-    if (typeof value !== "string") throw new Error(`${operation.op.operationId}: path parameter ${name} has no example`);
+    if (typeof value !== "string")
+      throw new Error(`${operation.op.operationId}: path parameter ${name} has no example`);
     return encodeURIComponent(value);
   });
 }
@@ -48,7 +55,9 @@ export async function send(
   const response = await fetch(baseUrl + path, {
     method: method.toUpperCase(),
     headers,
-    ...(options.body !== undefined ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) } : {}),
+    ...(options.body !== undefined
+      ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }
+      : {}),
   });
   const text = await response.text();
   let body: unknown = text;
@@ -74,4 +83,3 @@ export function usePrism(): () => RunningServer {
     return prism;
   };
 }
-

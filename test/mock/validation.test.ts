@@ -1,7 +1,7 @@
 // The mock validates requests against the spec: a request that breaks the schema gets the declared
 // 400, a request without X-Auth-Token the declared 401, both with the spec's error shape.
 import { describe, expect, it } from "vitest";
-import { loadSpec, operations, responseSchemaRef, schemaValidator, type Operation } from "../../src/spec/openapi.ts";
+import { loadSpec, type Operation, operations, responseSchemaRef, schemaValidator } from "../../src/spec/openapi.ts";
 import { exampleBody, examplePath, send, usePrism } from "./requests.ts";
 
 const doc = loadSpec();
@@ -25,14 +25,19 @@ const withBody = all.filter(([, o]) => o.op.requestBody);
 
 describe.each(all)("%s", (_, operation) => {
   it("answers 401 with the error shape when X-Auth-Token is missing", async () => {
-    const response = await send(prism().url, operation.method, examplePath(operation), { body: exampleBody(doc, operation), token: null });
+    const response = await send(prism().url, operation.method, examplePath(operation), {
+      body: exampleBody(doc, operation),
+      token: null,
+    });
     expectDeclaredError(operation, "401", response);
   });
 
   it.each(operation.parameters.filter((p) => p.in === "path").map((p) => [p.name] as const))(
     "answers 400 with the error shape when path parameter %s is malformed",
     async (name) => {
-      const response = await send(prism().url, operation.method, examplePath(operation, { [name]: "not-an-id" }), { body: exampleBody(doc, operation) });
+      const response = await send(prism().url, operation.method, examplePath(operation, { [name]: "not-an-id" }), {
+        body: exampleBody(doc, operation),
+      });
       expectDeclaredError(operation, "400", response);
       expect(violations(response.headers).map((v) => v.location.join("."))).toContain(`request.path.${name}`);
     },
@@ -50,12 +55,16 @@ describe.each(withBody)("%s request body", (_, operation) => {
   });
 
   it("answers 400 when a field has the wrong type", async () => {
-    const response = await send(prism().url, operation.method, examplePath(operation), { body: { ...valid, [firstField ?? "x"]: 42 } });
+    const response = await send(prism().url, operation.method, examplePath(operation), {
+      body: { ...valid, [firstField ?? "x"]: 42 },
+    });
     expectDeclaredError(operation, "400", response);
   });
 
   it("answers 400 to a field the schema does not allow", async () => {
-    const response = await send(prism().url, operation.method, examplePath(operation), { body: { ...valid, unexpected: true } });
+    const response = await send(prism().url, operation.method, examplePath(operation), {
+      body: { ...valid, unexpected: true },
+    });
     expectDeclaredError(operation, "400", response);
   });
 

@@ -50,9 +50,25 @@ beforeAll(() => {
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   writeFileSync(
     join(project, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { strict: true, noUncheckedIndexedAccess: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2023", "DOM"], noEmit: true, skipLibCheck: false, types: [] }, include: ["*.ts"] }),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        lib: ["ES2023", "DOM"],
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
+      include: ["*.ts"],
+    }),
   );
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`], { cwd: project, stdio: "pipe" });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`], {
+    cwd: project,
+    stdio: "pipe",
+  });
 }, 180_000);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -81,7 +97,17 @@ describe("the packed package", () => {
   });
 
   it("ships the bundled spec files", () => {
-    const out = execFileSync("node", ["--input-type=module", "-e", `import spec from "ims-sharing/openapi.json" with { type: "json" }; console.log(spec.openapi);`], { cwd: project }).toString().trim();
+    const out = execFileSync(
+      "node",
+      [
+        "--input-type=module",
+        "-e",
+        `import spec from "ims-sharing/openapi.json" with { type: "json" }; console.log(spec.openapi);`,
+      ],
+      { cwd: project },
+    )
+      .toString()
+      .trim();
     expect(out).toBe("3.1.0");
   });
 });
@@ -90,7 +116,9 @@ describe("the ims-contract bin of the packed package", () => {
   // Asynchronous: the sandbox answering the bin runs in this very process.
   async function contract(args: string[]): Promise<{ code: number; output: string }> {
     try {
-      const { stdout } = await execFileAsync(join(project, "node_modules", ".bin", "ims-contract"), args, { cwd: project });
+      const { stdout } = await execFileAsync(join(project, "node_modules", ".bin", "ims-contract"), args, {
+        cwd: project,
+      });
       return { code: 0, output: stdout };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -117,4 +145,3 @@ describe("the ims-contract bin of the packed package", () => {
     expect(result.output).toContain("baseUrl");
   });
 });
-

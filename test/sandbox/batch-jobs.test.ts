@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BatchSharing, type Job } from "../../src/sandbox/batch.ts";
 import { openDatabase, Store } from "../../src/sandbox/db.ts";
 import { ApiError } from "../../src/sandbox/errors.ts";
-import { JobRunner, type JobPacing } from "../../src/sandbox/jobs.ts";
+import { type JobPacing, JobRunner } from "../../src/sandbox/jobs.ts";
 import { MemberRules } from "../../src/sandbox/members.ts";
 import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
 import { image, project, unknownProject } from "./helpers.ts";
@@ -50,11 +50,29 @@ function refusal(fn: () => unknown): { status: number; code: string | undefined;
 
 describe("checking a batch request before anything is shared", () => {
   const cases: [string, string, string[], string[], string][] = [
-    ["an image that does not exist", project.owner, ["00000000-0000-4000-8000-000000000000"], [project.member], "IMG.0027"],
+    [
+      "an image that does not exist",
+      project.owner,
+      ["00000000-0000-4000-8000-000000000000"],
+      [project.member],
+      "IMG.0027",
+    ],
     ["another project's image the caller cannot see", project.owner, [image.strangers], [project.member], "IMG.0027"],
     ["a public image", project.owner, [image.shared, image.public], [project.member], "IMG.0089"],
-    ["the caller's own project among the projects", project.owner, [image.shared], [project.member, project.owner], "IMG.0076"],
-    ["the same image twice, spelled in two cases", project.owner, [image.shared, image.shared.toUpperCase()], [project.member], "IMG.0001"],
+    [
+      "the caller's own project among the projects",
+      project.owner,
+      [image.shared],
+      [project.member, project.owner],
+      "IMG.0076",
+    ],
+    [
+      "the same image twice, spelled in two cases",
+      project.owner,
+      [image.shared, image.shared.toUpperCase()],
+      [project.member],
+      "IMG.0001",
+    ],
   ];
   it.each(cases)("refuses %s with 400 and its IMS code", (_name, caller, images, projects, code) => {
     const { batch, store } = setup();
@@ -66,23 +84,37 @@ describe("checking a batch request before anything is shared", () => {
   it("refuses an image the caller can see as a member but does not own (IMG.0047)", () => {
     const { batch, members } = setup();
     members.add(project.owner, image.shared, project.member);
-    expect(refusal(() => batch.submit(project.member, { images: [image.shared], projects: [project.member2] }))).toMatchObject({ status: 400, code: "IMG.0047" });
+    expect(
+      refusal(() => batch.submit(project.member, { images: [image.shared], projects: [project.member2] })),
+    ).toMatchObject({ status: 400, code: "IMG.0047" });
   });
 
   it("answers 503 (IMG.0060) once a project has too many unfinished jobs", async () => {
     const { batch } = setup({ maxQueuedJobs: 1, pacing: { chunkSize: 1, delayMs: 1000 } });
     batch.submit(project.owner, { images: [image.shared], projects: [project.member] });
-    expect(refusal(() => batch.submit(project.owner, { images: [image.sharedTwo], projects: [project.member] }))).toMatchObject({ status: 503, code: "IMG.0060" });
+    expect(
+      refusal(() => batch.submit(project.owner, { images: [image.sharedTwo], projects: [project.member] })),
+    ).toMatchObject({ status: 503, code: "IMG.0060" });
   });
 });
 
 describe("running a batch job", () => {
   it("shares every image with every project, image by image, as pending members", async () => {
     const { batch, members } = setup();
-    const { job_id } = batch.submit(project.owner, { images: [image.privateOne, image.shared], projects: [project.member2, project.member] });
+    const { job_id } = batch.submit(project.owner, {
+      images: [image.privateOne, image.shared],
+      projects: [project.member2, project.member],
+    });
     expect(job_id).toMatch(/^[0-9a-f]{32}$/);
     const job = await finished(batch, job_id);
-    expect(job).toMatchObject({ job_id, job_type: "imsAddImageMembersJob", status: "SUCCESS", error_code: null, fail_reason: null, entities: { process_percent: 100 } });
+    expect(job).toMatchObject({
+      job_id,
+      job_type: "imsAddImageMembersJob",
+      status: "SUCCESS",
+      error_code: null,
+      fail_reason: null,
+      entities: { process_percent: 100 },
+    });
     expect(job.entities.results).toEqual([
       { image_id: image.privateOne, project_id: project.member2, status: "success" },
       { image_id: image.privateOne, project_id: project.member, status: "success" },
@@ -102,7 +134,10 @@ describe("running a batch job", () => {
     const { batch, members } = setup();
     members.add(project.owner, image.shared, project.member);
     members.update(project.member, image.shared, project.member, "accepted");
-    const job = await finished(batch, batch.submit(project.owner, { images: [image.shared], projects: [project.member] }).job_id);
+    const job = await finished(
+      batch,
+      batch.submit(project.owner, { images: [image.shared], projects: [project.member] }).job_id,
+    );
     expect(job.status).toBe("SUCCESS");
     expect(members.show(project.member, image.shared, project.member).status).toBe("accepted");
   });
@@ -111,12 +146,25 @@ describe("running a batch job", () => {
     const { batch, members } = setup({ memberLimit: 2 });
     members.add(project.owner, image.shared, project.member);
     const projects = [project.member2, unknownProject(1), unknownProject(2)];
-    const job = await finished(batch, batch.submit(project.owner, { images: [image.shared, image.sharedTwo], projects }).job_id);
+    const job = await finished(
+      batch,
+      batch.submit(project.owner, { images: [image.shared, image.sharedTwo], projects }).job_id,
+    );
     expect(job.status).toBe("FAIL");
     expect(job.error_code).toBe("IMG.0088");
     expect(job.fail_reason).toBe("3 of 6 pairs failed.");
-    expect(job.entities.results.map((r) => r.status)).toEqual(["success", "failed", "failed", "success", "success", "failed"]);
-    expect(job.entities.results[1]).toMatchObject({ error_code: "IMG.0088", fail_reason: expect.stringContaining("limit of 2 members") });
+    expect(job.entities.results.map((r) => r.status)).toEqual([
+      "success",
+      "failed",
+      "failed",
+      "success",
+      "success",
+      "failed",
+    ]);
+    expect(job.entities.results[1]).toMatchObject({
+      error_code: "IMG.0088",
+      fail_reason: expect.stringContaining("limit of 2 members"),
+    });
     expect(job.entities.results[0]).not.toHaveProperty("error_code");
     expect(members.list(project.owner, image.shared).members).toHaveLength(2);
     expect(members.list(project.owner, image.sharedTwo).members).toHaveLength(2);
@@ -124,7 +172,10 @@ describe("running a batch job", () => {
 
   it("reports progress while it runs", async () => {
     const { batch } = setup({ pacing: { chunkSize: 1, delayMs: 30 } });
-    const { job_id } = batch.submit(project.owner, { images: [image.shared], projects: [project.member, project.member2, unknownProject(1), unknownProject(2)] });
+    const { job_id } = batch.submit(project.owner, {
+      images: [image.shared],
+      projects: [project.member, project.member2, unknownProject(1), unknownProject(2)],
+    });
     let running: Job | undefined;
     while (!running) {
       const job = batch.show(project.owner, project.owner, job_id);
@@ -139,8 +190,14 @@ describe("running a batch job", () => {
 
   it("runs queued jobs one after another, each to the end", async () => {
     const { batch } = setup({ pacing: { chunkSize: 1, delayMs: 0 } });
-    const first = batch.submit(project.owner, { images: [image.shared], projects: [project.member, project.member2] }).job_id;
-    const second = batch.submit(project.owner, { images: [image.sharedTwo], projects: [project.member, project.member2] }).job_id;
+    const first = batch.submit(project.owner, {
+      images: [image.shared],
+      projects: [project.member, project.member2],
+    }).job_id;
+    const second = batch.submit(project.owner, {
+      images: [image.sharedTwo],
+      projects: [project.member, project.member2],
+    }).job_id;
     expect(batch.show(project.owner, project.owner, second).status).toBe("INIT");
     expect((await finished(batch, first)).status).toBe("SUCCESS");
     expect((await finished(batch, second)).status).toBe("SUCCESS");
@@ -174,14 +231,23 @@ describe("resuming an interrupted job", () => {
 describe("showing a job", () => {
   it("refuses a project id other than the caller's with 403 (IMG.0161)", () => {
     const { batch } = setup();
-    expect(refusal(() => batch.show(project.owner, project.member, "0".repeat(32)))).toMatchObject({ status: 403, code: "IMG.0161" });
+    expect(refusal(() => batch.show(project.owner, project.member, "0".repeat(32)))).toMatchObject({
+      status: 403,
+      code: "IMG.0161",
+    });
   });
 
   it("answers 404 (IMG.0023) for an unknown job and for another project's job", async () => {
     const { batch, members } = setup();
-    expect(refusal(() => batch.show(project.owner, project.owner, "0".repeat(32)))).toMatchObject({ status: 404, code: "IMG.0023" });
+    expect(refusal(() => batch.show(project.owner, project.owner, "0".repeat(32)))).toMatchObject({
+      status: 404,
+      code: "IMG.0023",
+    });
     members.add(project.owner, image.shared, project.member);
     const { job_id } = batch.submit(project.owner, { images: [image.shared], projects: [project.member2] });
-    expect(refusal(() => batch.show(project.member, project.member, job_id))).toMatchObject({ status: 404, code: "IMG.0023" });
+    expect(refusal(() => batch.show(project.member, project.member, job_id))).toMatchObject({
+      status: 404,
+      code: "IMG.0023",
+    });
   });
 });

@@ -11,7 +11,19 @@ describe("sandbox --help", () => {
   it("documents every option", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
-    for (const option of ["--host <address>", "--port <number>", "--db <file>", "--memory", "--seed <file>", "--member-limit <n>", "--job-chunk-size <n>", "--job-delay <ms>", "--max-queued-jobs <n>", "--quiet", "--help"]) {
+    for (const option of [
+      "--host <address>",
+      "--port <number>",
+      "--db <file>",
+      "--memory",
+      "--seed <file>",
+      "--member-limit <n>",
+      "--job-chunk-size <n>",
+      "--job-delay <ms>",
+      "--max-queued-jobs <n>",
+      "--quiet",
+      "--help",
+    ]) {
       expect(stdout).toContain(option);
     }
     expect(stdout).toContain('(default: "127.0.0.1")');
@@ -24,7 +36,10 @@ describe("a running sandbox", () => {
   it("prints its address, logs one line per request and stops cleanly on SIGTERM", async () => {
     const { child, url, lines } = await startCli(["--port", "0", "--memory"]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await call(url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member } });
+    await call(url, "POST", `/v2/images/${image.shared}/members`, {
+      token: token.owner,
+      json: { member: project.member },
+    });
     await call(url, "GET", "/nowhere");
     const exited = new Promise<number | null>((r) => child.once("exit", r));
     child.kill("SIGTERM");
@@ -46,8 +61,14 @@ describe("a running sandbox", () => {
 
   it("applies --member-limit", async () => {
     const { url } = await startCli(["--port", "0", "--memory", "--quiet", "--member-limit", "1"]);
-    await call(url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member } });
-    const second = await call(url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member2 } });
+    await call(url, "POST", `/v2/images/${image.shared}/members`, {
+      token: token.owner,
+      json: { member: project.member },
+    });
+    const second = await call(url, "POST", `/v2/images/${image.shared}/members`, {
+      token: token.owner,
+      json: { member: project.member2 },
+    });
     expect(second.status).toBe(413);
   });
 });
@@ -66,7 +87,10 @@ describe("refusals at start-up", () => {
 
   it("refuses a bad seed file, naming the file and the field", async () => {
     const seed = join(dir, "bad.yaml");
-    writeFileSync(seed, `projects:\n  - {id: ${project.owner}, name: owner, token: t}\nimages:\n  - {id: ${image.shared}, name: x, owner: owner, visibility: hidden}\n`);
+    writeFileSync(
+      seed,
+      `projects:\n  - {id: ${project.owner}, name: owner, token: t}\nimages:\n  - {id: ${image.shared}, name: x, owner: owner, visibility: hidden}\n`,
+    );
     const { code, stderr } = await runCli(["--memory", "--seed", seed]);
     expect(code).toBe(1);
     expect(stderr).toContain(`sandbox: seed file ${seed}: images[0].visibility must be one of private, shared, public`);

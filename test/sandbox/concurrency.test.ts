@@ -2,8 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { call, image, pollJob, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
 
-const add = (url: string, imageId: string, memberId: string) => call(url, "POST", `/v2/images/${imageId}/members`, { token: token.owner, json: { member: memberId } });
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const add = (url: string, imageId: string, memberId: string) =>
+  call(url, "POST", `/v2/images/${imageId}/members`, { token: token.owner, json: { member: memberId } });
+const tally = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((acc, s) => {
+    acc[s] = (acc[s] ?? 0) + 1;
+    return acc;
+  }, {});
 
 describe("concurrent requests", () => {
   it("let exactly one of 50 identical adds succeed; the other 49 get 409", async () => {
@@ -16,7 +21,9 @@ describe("concurrent requests", () => {
 
   it("never take an image past its member limit", async () => {
     const sandbox = await sandboxForFile({ memberLimit: 10 });
-    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => add(sandbox.url, image.shared, unknownProject(i))));
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => add(sandbox.url, image.shared, unknownProject(i))),
+    );
     expect(tally(replies.map((r) => r.status))).toEqual({ 200: 10, 413: 30 });
     const listed = await call(sandbox.url, "GET", `/v2/images/${image.shared}/members`, { token: token.owner });
     expect(listed.body.members).toHaveLength(10);
@@ -24,7 +31,10 @@ describe("concurrent requests", () => {
 
   it("keep the limit when single adds race a batch job on the same image", async () => {
     const sandbox = await sandboxForFile({ memberLimit: 20, jobChunkSize: 3 });
-    const batch = call(sandbox.url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images: [image.shared], projects: Array.from({ length: 15 }, (_, i) => unknownProject(100 + i)) } });
+    const batch = call(sandbox.url, "POST", "/v1/cloudimages/members", {
+      token: token.owner,
+      json: { images: [image.shared], projects: Array.from({ length: 15 }, (_, i) => unknownProject(100 + i)) },
+    });
     const singles = Array.from({ length: 15 }, (_, i) => add(sandbox.url, image.shared, unknownProject(200 + i)));
     const [started, ...replies] = await Promise.all([batch, ...singles]);
     const { final } = await pollJob(sandbox.url, token.owner, project.owner, started.body.job_id);

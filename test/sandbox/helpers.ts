@@ -1,12 +1,19 @@
 // Shared by the sandbox tests: the default seed's ids and tokens, a small HTTP caller, and a check
 // of responses against the contract.
-import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { afterAll, expect } from "vitest";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/server.ts";
-import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type ResponseObject } from "../../src/spec/openapi.ts";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/server.ts";
+import {
+  deref,
+  loadSpec,
+  operationById,
+  type ResponseObject,
+  responseSchemaRef,
+  schemaValidator,
+} from "../../src/spec/openapi.ts";
 
 export const project = {
   owner: "4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d",
@@ -36,7 +43,7 @@ export const unknownProject = (n: number) => n.toString(16).padStart(32, "a");
 
 // Everything the helpers start is stopped once the importing test file is done. Registered here, at
 // import time, because hooks added from inside a test or a beforeAll would not run.
-const cleanups: (() => Promise<unknown> | void)[] = [];
+const cleanups: (() => Promise<unknown> | undefined)[] = [];
 afterAll(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
@@ -114,12 +121,20 @@ export function expectConforms(operationId: string, reply: Reply): void {
   for (const [name, header] of Object.entries(response.headers ?? {})) {
     const value = reply.headers.get(name);
     expect(value, `${operationId} ${status} header ${name}`).not.toBeNull();
-    expect(validator.validate(`${header.$ref ?? ""}/schema`, value), `${operationId} ${status} header ${name}`).toEqual([]);
+    expect(validator.validate(`${header.$ref ?? ""}/schema`, value), `${operationId} ${status} header ${name}`).toEqual(
+      [],
+    );
   }
 }
 
 /** Polls a job until it is SUCCESS or FAIL, collecting every state seen on the way. */
-export async function pollJob(baseUrl: string, tokenValue: string, projectId: string, jobId: string, intervalMs = 5): Promise<{ final: any; seen: any[] }> {
+export async function pollJob(
+  baseUrl: string,
+  tokenValue: string,
+  projectId: string,
+  jobId: string,
+  intervalMs = 5,
+): Promise<{ final: any; seen: any[] }> {
   const seen: any[] = [];
   for (;;) {
     const reply = await call(baseUrl, "GET", `/v1/${projectId}/jobs/${jobId}`, { token: tokenValue });
@@ -156,6 +171,7 @@ export function startCli(args: string[]): Promise<CliSandbox> {
   const child = spawn(process.execPath, ["--import", "tsx", cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    return undefined;
   });
   const lines: string[] = [];
   let stderr = "";

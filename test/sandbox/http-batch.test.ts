@@ -2,8 +2,8 @@
 // the end, each response checked against the contract.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/server.ts";
-import { batchCases, sendCase, type HttpCase } from "./http-cases.ts";
 import { call, expectConforms, image, pollJob, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
+import { batchCases, type HttpCase, sendCase } from "./http-cases.ts";
 
 let main: Sandbox;
 let full: Sandbox;
@@ -11,11 +11,28 @@ let jobId: string;
 
 beforeAll(async () => {
   [main, full] = await Promise.all([sandboxForFile(), sandboxForFile({ maxQueuedJobs: 1, jobDelayMs: 60_000 })]);
-  expect((await call(main.url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member } })).status).toBe(200);
-  const started = await call(main.url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images: [image.shared], projects: [project.member2] } });
+  expect(
+    (
+      await call(main.url, "POST", `/v2/images/${image.shared}/members`, {
+        token: token.owner,
+        json: { member: project.member },
+      })
+    ).status,
+  ).toBe(200);
+  const started = await call(main.url, "POST", "/v1/cloudimages/members", {
+    token: token.owner,
+    json: { images: [image.shared], projects: [project.member2] },
+  });
   jobId = started.body.job_id;
   // The queue of the second sandbox stays full: its one job waits a minute before each chunk.
-  expect((await call(full.url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images: [image.shared], projects: [project.member] } })).status).toBe(200);
+  expect(
+    (
+      await call(full.url, "POST", "/v1/cloudimages/members", {
+        token: token.owner,
+        json: { images: [image.shared], projects: [project.member] },
+      })
+    ).status,
+  ).toBe(200);
 });
 
 describe.each(["batchAddImageMembers", "showJob"])("%s", (operationId) => {
@@ -34,11 +51,20 @@ describe("a batch job seen from outside", () => {
   it("goes INIT -> RUNNING -> SUCCESS, with results growing pair by pair", async () => {
     const sandbox = await sandboxForFile({ jobChunkSize: 2, jobDelayMs: 40 });
     const projects = [project.member, project.member2, unknownProject(1), unknownProject(2), unknownProject(3)];
-    const started = await call(sandbox.url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images: [image.shared, image.privateOne], projects } });
+    const started = await call(sandbox.url, "POST", "/v1/cloudimages/members", {
+      token: token.owner,
+      json: { images: [image.shared, image.privateOne], projects },
+    });
     expectConforms("batchAddImageMembers", started);
 
     const { final, seen } = await pollJob(sandbox.url, token.owner, project.owner, started.body.job_id);
-    for (const state of seen) expectConforms("showJob", { status: 200, headers: new Headers({ "content-type": "application/json", "x-request-id": "0".repeat(32) }), body: state, text: "" });
+    for (const state of seen)
+      expectConforms("showJob", {
+        status: 200,
+        headers: new Headers({ "content-type": "application/json", "x-request-id": "0".repeat(32) }),
+        body: state,
+        text: "",
+      });
     const order = ["INIT", "RUNNING", "SUCCESS"];
     const statuses = seen.map((s) => s.status);
     expect(statuses).toEqual([...statuses].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
@@ -51,18 +77,32 @@ describe("a batch job seen from outside", () => {
     const counts = seen.map((s) => s.entities.results.length);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
 
-    expect(final).toMatchObject({ status: "SUCCESS", error_code: null, fail_reason: null, entities: { process_percent: 100 } });
+    expect(final).toMatchObject({
+      status: "SUCCESS",
+      error_code: null,
+      fail_reason: null,
+      entities: { process_percent: 100 },
+    });
     expect(final.entities.results).toHaveLength(10);
     const listed = await call(sandbox.url, "GET", `/v2/images/${image.privateOne}/members`, { token: token.owner });
-    expect(listed.body.members.map((m: { member_id: string; status: string }) => [m.member_id, m.status])).toEqual(projects.map((p) => [p, "pending"]));
+    expect(listed.body.members.map((m: { member_id: string; status: string }) => [m.member_id, m.status])).toEqual(
+      projects.map((p) => [p, "pending"]),
+    );
   });
 
   it("ends FAIL with IMG.0088 when some pairs hit the member limit, sharing the rest", async () => {
     const sandbox = await sandboxForFile({ memberLimit: 2 });
-    const started = await call(sandbox.url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images: [image.shared], projects: [project.member, project.member2, project.stranger] } });
+    const started = await call(sandbox.url, "POST", "/v1/cloudimages/members", {
+      token: token.owner,
+      json: { images: [image.shared], projects: [project.member, project.member2, project.stranger] },
+    });
     const { final } = await pollJob(sandbox.url, token.owner, project.owner, started.body.job_id);
     expect(final).toMatchObject({ status: "FAIL", error_code: "IMG.0088", fail_reason: "1 of 3 pairs failed." });
     expect(final.end_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(final.entities.results[2]).toMatchObject({ project_id: project.stranger, status: "failed", error_code: "IMG.0088" });
+    expect(final.entities.results[2]).toMatchObject({
+      project_id: project.stranger,
+      status: "failed",
+      error_code: "IMG.0088",
+    });
   });
 });

@@ -2,15 +2,16 @@
 // response checked against the contract.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/server.ts";
-import { memberCases, sendCase, type HttpCase } from "./http-cases.ts";
 import { call, caller, expectConforms, image, project, sandboxForFile, token, unknownProject } from "./helpers.ts";
+import { type HttpCase, memberCases, sendCase } from "./http-cases.ts";
 
 let main: Sandbox;
 let full: Sandbox;
 
 beforeAll(async () => {
   [main, full] = await Promise.all([sandboxForFile(), sandboxForFile({ memberLimit: 1 })]);
-  const owner = (url: string, imageId: string, memberId: string) => call(url, "POST", `/v2/images/${imageId}/members`, { token: token.owner, json: { member: memberId } });
+  const owner = (url: string, imageId: string, memberId: string) =>
+    call(url, "POST", `/v2/images/${imageId}/members`, { token: token.owner, json: { member: memberId } });
   for (const [imageId, memberId] of [
     [image.shared, project.member],
     [image.shared, project.member2],
@@ -20,27 +21,40 @@ beforeAll(async () => {
   ] as const) {
     expect((await owner(main.url, imageId, memberId)).status).toBe(200);
   }
-  expect((await call(main.url, "PUT", `/v2/images/${image.shared}/members/${project.member}`, { token: token.member, json: { status: "accepted" } })).status).toBe(200);
+  expect(
+    (
+      await call(main.url, "PUT", `/v2/images/${image.shared}/members/${project.member}`, {
+        token: token.member,
+        json: { status: "accepted" },
+      })
+    ).status,
+  ).toBe(200);
   expect((await owner(full.url, image.shared, project.member)).status).toBe(200);
 });
 
-describe.each(["addImageMember", "listImageMembers", "showImageMember", "updateImageMember", "removeImageMember"])("%s", (operationId) => {
-  const cases = memberCases.filter((c) => c.operationId === operationId);
-  it.each(cases.map((c): [string, HttpCase] => [`${c.status} ${c.name}`, c]))("%s", async (_title, c) => {
-    const reply = await sendCase(c, { default: main.url, full: full.url }, { jobId: "" });
-    expect(reply.status, reply.text).toBe(c.status);
-    expectConforms(operationId, reply);
-    if (c.message) expect(reply.body.message).toContain(c.message);
-    if (reply.status >= 400) expect(reply.body.code).toBe(`${c.status} ${reply.body.title}`);
-  });
-});
+describe.each(["addImageMember", "listImageMembers", "showImageMember", "updateImageMember", "removeImageMember"])(
+  "%s",
+  (operationId) => {
+    const cases = memberCases.filter((c) => c.operationId === operationId);
+    it.each(cases.map((c): [string, HttpCase] => [`${c.status} ${c.name}`, c]))("%s", async (_title, c) => {
+      const reply = await sendCase(c, { default: main.url, full: full.url }, { jobId: "" });
+      expect(reply.status, reply.text).toBe(c.status);
+      expectConforms(operationId, reply);
+      if (c.message) expect(reply.body.message).toContain(c.message);
+      if (reply.status >= 400) expect(reply.body.code).toBe(`${c.status} ${reply.body.title}`);
+    });
+  },
+);
 
 describe("what each caller sees", () => {
   it("gives the owner every member and a member only its own row", async () => {
     const api = caller(main.url);
     const asOwner = await api("GET", `/v2/images/${image.shared}/members`, { token: token.owner });
     const asMember = await api("GET", `/v2/images/${image.shared}/members`, { token: token.member });
-    expect(asOwner.body.members.map((m: { member_id: string }) => m.member_id)).toEqual([project.member, project.member2]);
+    expect(asOwner.body.members.map((m: { member_id: string }) => m.member_id)).toEqual([
+      project.member,
+      project.member2,
+    ]);
     expect(asMember.body.members).toEqual([expect.objectContaining({ member_id: project.member, status: "accepted" })]);
   });
 });
@@ -53,7 +67,12 @@ describe("a share from start to end", () => {
 
     const added = await api("POST", path, { token: token.owner, json: { member: project.member } });
     expectConforms("addImageMember", added);
-    expect(added.body).toMatchObject({ member_id: project.member, image_id: image.sharedTwo, status: "pending", schema: "/v2/schemas/member" });
+    expect(added.body).toMatchObject({
+      member_id: project.member,
+      image_id: image.sharedTwo,
+      status: "pending",
+      schema: "/v2/schemas/member",
+    });
     expect(added.body.created_at).toBe(added.body.updated_at);
     expect(added.body.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(Math.abs(Date.parse(added.body.created_at) - Date.now())).toBeLessThan(60_000);

@@ -30,8 +30,18 @@ describe("bodies the sandbox cannot use", () => {
   const bad: [string, string, Record<string, string>, number][] = [
     ["truncated JSON", '{"member": "edc8', { "Content-Type": "application/json" }, 400],
     ["a bare word", "hello", { "Content-Type": "application/json" }, 400],
-    ["JSON with a __proto__ key", `{"__proto__": {"admin": true}, "member": "${project.member2}"}`, { "Content-Type": "application/json" }, 400],
-    ["JSON nested 20,000 deep", `${"[".repeat(20_000)}${"]".repeat(20_000)}`, { "Content-Type": "application/json" }, 400],
+    [
+      "JSON with a __proto__ key",
+      `{"__proto__": {"admin": true}, "member": "${project.member2}"}`,
+      { "Content-Type": "application/json" },
+      400,
+    ],
+    [
+      "JSON nested 20,000 deep",
+      `${"[".repeat(20_000)}${"]".repeat(20_000)}`,
+      { "Content-Type": "application/json" },
+      400,
+    ],
     ["XML", "<member/>", { "Content-Type": "application/xml" }, 415],
     ["multipart", "--x\r\n\r\nhi\r\n--x--", { "Content-Type": "multipart/form-data; boundary=x" }, 415],
     ["a body with no Content-Type", `{"member":"${project.member2}"}`, {}, 415],
@@ -48,14 +58,21 @@ describe("bodies the sandbox cannot use", () => {
   it("refuses a 1 MB body with 413 without reading all of it into a handler", async () => {
     const raw = JSON.stringify({ images: [image.shared], projects: [project.member], pad: "x".repeat(1024 * 1024) });
     for (const path of [addPath, batchPath]) {
-      const reply = await call(sandbox.url, "POST", path, { token: token.owner, raw, headers: { "Content-Type": "application/json" } });
+      const reply = await call(sandbox.url, "POST", path, {
+        token: token.owner,
+        raw,
+        headers: { "Content-Type": "application/json" },
+      });
       expect(reply.status).toBe(413);
       expectErrorShape(path, 413, reply.body);
     }
   });
 
   it("checks the token before the body, so a stranger learns nothing about what it sent", async () => {
-    const reply = await call(sandbox.url, "POST", addPath, { raw: "<x/>", headers: { "Content-Type": "application/xml" } });
+    const reply = await call(sandbox.url, "POST", addPath, {
+      raw: "<x/>",
+      headers: { "Content-Type": "application/xml" },
+    });
     expect(reply.status).toBe(401);
   });
 
@@ -69,7 +86,10 @@ describe("bodies the sandbox cannot use", () => {
   });
 
   it("ignores whatever body comes with a DELETE or GET, as glanceclient sends one", async () => {
-    await call(sandbox.url, "POST", `/v2/images/${image.privateTwo}/members`, { token: token.owner, json: { member: project.member } });
+    await call(sandbox.url, "POST", `/v2/images/${image.privateTwo}/members`, {
+      token: token.owner,
+      json: { member: project.member },
+    });
     const reply = await call(sandbox.url, "DELETE", `/v2/images/${image.privateTwo}/members/${project.member}`, {
       token: token.owner,
       raw: "ignored",
@@ -80,7 +100,16 @@ describe("bodies the sandbox cannot use", () => {
 });
 
 describe("paths and methods the sandbox does not serve", () => {
-  const unknown = ["/v2/images", "/v2/images/x", `/v2/images/${image.shared}/members/${project.member}/x`, "/v3/images", "/v1/cloudimages", "/v1/x/jobs", "/nothing", "/v2/schemas/metadefs/namespace"];
+  const unknown = [
+    "/v2/images",
+    "/v2/images/x",
+    `/v2/images/${image.shared}/members/${project.member}/x`,
+    "/v3/images",
+    "/v1/cloudimages",
+    "/v1/x/jobs",
+    "/nothing",
+    "/v2/schemas/metadefs/namespace",
+  ];
   it.each(unknown)("answers %s with 404 in the path's shape", async (path) => {
     const reply = await call(sandbox.url, "GET", path, { token: token.owner });
     expect(reply.status).toBe(404);
@@ -127,9 +156,36 @@ describe("a barrage of malformed requests", () => {
       return state % n;
     };
     const methods = ["GET", "POST", "PUT", "DELETE", "PATCH"];
-    const paths = [addPath, `${addPath}/${project.member}`, `${addPath}/x`, batchPath, `/v1/${project.owner}/jobs/${"a".repeat(32)}`, "/v2/images/%20/members", "/v1/../v2", "/"];
-    const bodies = ["", "{", "null", "[]", '{"member":null}', '{"status":1}', '{"images":"x","projects":{}}', "\u0000\u0001", '"str"', "1e999", '{"member":"' + "a".repeat(5000) + '"}'];
-    const types = ["application/json", "text/plain", "", "application/json; charset=latin1", "application/vnd.api+json"];
+    const paths = [
+      addPath,
+      `${addPath}/${project.member}`,
+      `${addPath}/x`,
+      batchPath,
+      `/v1/${project.owner}/jobs/${"a".repeat(32)}`,
+      "/v2/images/%20/members",
+      "/v1/../v2",
+      "/",
+    ];
+    const bodies = [
+      "",
+      "{",
+      "null",
+      "[]",
+      '{"member":null}',
+      '{"status":1}',
+      '{"images":"x","projects":{}}',
+      "\u0000\u0001",
+      '"str"',
+      "1e999",
+      `{"member":"${"a".repeat(5000)}"}`,
+    ];
+    const types = [
+      "application/json",
+      "text/plain",
+      "",
+      "application/json; charset=latin1",
+      "application/vnd.api+json",
+    ];
     const tokens = [token.owner, token.member, "", "x".repeat(3000), undefined];
     const replies = await Promise.all(
       Array.from({ length: 300 }, () => {
@@ -151,7 +207,10 @@ describe("a barrage of malformed requests", () => {
 
   it("survives a client that sends half a body and hangs up", async () => {
     await new Promise<void>((resolve) => {
-      const req = httpRequest(`${sandbox.url}${batchPath}`, { method: "POST", headers: { "X-Auth-Token": token.owner, "Content-Type": "application/json", "Content-Length": "1000" } });
+      const req = httpRequest(`${sandbox.url}${batchPath}`, {
+        method: "POST",
+        headers: { "X-Auth-Token": token.owner, "Content-Type": "application/json", "Content-Length": "1000" },
+      });
       req.on("error", () => resolve());
       req.write('{"images": [');
       setTimeout(() => {
@@ -178,10 +237,22 @@ describe("an unexpected failure inside the sandbox", () => {
     });
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      const v2 = await app.inject({ method: "GET", url: `/v2/images/${image.shared}/members`, headers: { "x-auth-token": token.owner } });
-      const v1 = await app.inject({ method: "GET", url: `/v1/${project.owner}/jobs/${"0".repeat(32)}`, headers: { "x-auth-token": token.owner } });
+      const v2 = await app.inject({
+        method: "GET",
+        url: `/v2/images/${image.shared}/members`,
+        headers: { "x-auth-token": token.owner },
+      });
+      const v1 = await app.inject({
+        method: "GET",
+        url: `/v1/${project.owner}/jobs/${"0".repeat(32)}`,
+        headers: { "x-auth-token": token.owner },
+      });
       expect(v2.statusCode).toBe(500);
-      expect(v2.json()).toEqual({ message: "The server has either erred or is incapable of performing the requested operation.", code: "500 Internal Server Error", title: "Internal Server Error" });
+      expect(v2.json()).toEqual({
+        message: "The server has either erred or is incapable of performing the requested operation.",
+        code: "500 Internal Server Error",
+        title: "Internal Server Error",
+      });
       expect(v1.statusCode).toBe(500);
       expect(v1.json()).toEqual({ error: { code: "IMG.0061", message: "An unknown system error occurred." } });
       expect(stderr).toHaveBeenCalledWith(expect.stringContaining("secret detail"));

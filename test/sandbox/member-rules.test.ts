@@ -57,7 +57,10 @@ describe("adding a member", () => {
   });
 
   it("refuses a public image with 403", () => {
-    expect(refusal(() => rules.add(project.owner, image.public, project.member))).toMatchObject({ status: 403, message: expect.stringContaining("public") });
+    expect(refusal(() => rules.add(project.owner, image.public, project.member))).toMatchObject({
+      status: 403,
+      message: expect.stringContaining("public"),
+    });
   });
 
   it("refuses a member that tries to share the image further with 403", () => {
@@ -83,7 +86,10 @@ describe("adding a member", () => {
     rules = newRules(2);
     rules.add(project.owner, image.shared, project.member);
     rules.add(project.owner, image.shared, project.member2);
-    expect(refusal(() => rules.add(project.owner, image.shared, unknownProject(1)))).toMatchObject({ status: 413, message: expect.stringContaining("maximum 2") });
+    expect(refusal(() => rules.add(project.owner, image.shared, unknownProject(1)))).toMatchObject({
+      status: 413,
+      message: expect.stringContaining("maximum 2"),
+    });
     expect(refusal(() => rules.add(project.owner, image.shared, project.member)).status).toBe(413);
   });
 
@@ -106,7 +112,11 @@ describe("adding a member", () => {
     rules.update(project.member, image.shared, project.member, "accepted");
     rules.remove(project.owner, image.shared, project.member);
     tick(5);
-    expect(rules.add(project.owner, image.shared, project.member)).toMatchObject({ status: "pending", created_at: "2024-05-01T10:20:40Z", updated_at: "2024-05-01T10:20:40Z" });
+    expect(rules.add(project.owner, image.shared, project.member)).toMatchObject({
+      status: "pending",
+      created_at: "2024-05-01T10:20:40Z",
+      updated_at: "2024-05-01T10:20:40Z",
+    });
   });
 });
 
@@ -118,12 +128,18 @@ describe("listing members", () => {
   });
 
   it("shows the owner every member, oldest first", () => {
-    expect(rules.list(project.owner, image.shared).members.map((m) => m.member_id)).toEqual([project.member, project.member2]);
+    expect(rules.list(project.owner, image.shared).members.map((m) => m.member_id)).toEqual([
+      project.member,
+      project.member2,
+    ]);
   });
 
   it("shows a member only its own row, whatever its status", () => {
     rules.update(project.member, image.shared, project.member, "rejected");
-    expect(rules.list(project.member, image.shared)).toEqual({ members: [expect.objectContaining({ member_id: project.member, status: "rejected" })], schema: "/v2/schemas/members" });
+    expect(rules.list(project.member, image.shared)).toEqual({
+      members: [expect.objectContaining({ member_id: project.member, status: "rejected" })],
+      schema: "/v2/schemas/members",
+    });
   });
 
   it("gives an empty list for an image nobody was added to", () => {
@@ -178,7 +194,11 @@ describe("answering a share", () => {
     ] as const;
     for (const [status, updatedAt] of steps) {
       tick(2);
-      expect(rules.update(project.member, image.shared, project.member, status)).toMatchObject({ status, created_at: created, updated_at: updatedAt });
+      expect(rules.update(project.member, image.shared, project.member, status)).toMatchObject({
+        status,
+        created_at: created,
+        updated_at: updatedAt,
+      });
     }
     expect(rules.show(project.owner, image.shared, project.member).status).toBe("accepted");
   });

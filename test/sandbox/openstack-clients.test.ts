@@ -12,7 +12,9 @@ const missing = "install the clients first: apt-get install python3-glanceclient
 
 /** Debian's python3, where the apt packages live (a pyenv or venv python3 earlier on PATH lacks them). */
 function pythonWithOpenstack(): string {
-  const found = ["/usr/bin/python3", "python3"].find((python) => spawnSync(python, ["-c", "import openstack"]).status === 0);
+  const found = ["/usr/bin/python3", "python3"].find(
+    (python) => spawnSync(python, ["-c", "import openstack"]).status === 0,
+  );
   if (!found) throw new Error(`no python3 can import openstack: ${missing}`);
   return found;
 }
@@ -20,10 +22,15 @@ function pythonWithOpenstack(): string {
 /** Runs a command with an empty HOME of its own and no OS_* variables; never rejects. */
 function run(command: string, args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(command, args, { env: { PATH: process.env.PATH, HOME: home, LANG: "C.UTF-8" }, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { env: { PATH: process.env.PATH, HOME: home, LANG: "C.UTF-8" }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -34,7 +41,8 @@ beforeAll(async () => {
 
 describe("the glance CLI", () => {
   const home = mkdtempSync(join(tmpdir(), "sandbox-glance-"));
-  const glance = (tokenValue: string, ...args: string[]) => run("glance", ["--os-image-url", sandbox.url, "--os-auth-token", tokenValue, ...args], home);
+  const glance = (tokenValue: string, ...args: string[]) =>
+    run("glance", ["--os-image-url", sandbox.url, "--os-auth-token", tokenValue, ...args], home);
 
   it("is installed", () => {
     expect(spawnSync("glance", ["--version"]).status, missing).toBe(0);
@@ -60,7 +68,9 @@ describe("the glance CLI", () => {
 
     const deleted = await glance(token.owner, "member-delete", image.shared, project.member);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect((await call(sandbox.url, "GET", `/v2/images/${image.shared}/members`, { token: token.owner })).body.members).toEqual([]);
+    expect(
+      (await call(sandbox.url, "GET", `/v2/images/${image.shared}/members`, { token: token.owner })).body.members,
+    ).toEqual([]);
   });
 
   it("keeps working on its cached image schema, which has no `stores` to clash with --stores", async () => {
@@ -83,12 +93,21 @@ describe("openstacksdk", () => {
   it("creates, lists, updates, shows and deletes a member", async () => {
     const script = resolve(import.meta.dirname, "openstacksdk_members.py");
     const home = mkdtempSync(join(tmpdir(), "sandbox-sdk-"));
-    const result = await run(pythonWithOpenstack(), [script, sandbox.url, image.sharedTwo, project.member2, token.owner, token.member2], home);
+    const result = await run(
+      pythonWithOpenstack(),
+      [script, sandbox.url, image.sharedTwo, project.member2, token.owner, token.member2],
+      home,
+    );
     expect(result.code, result.stderr).toBe(0);
-    const steps = Object.fromEntries(result.stdout.trim().split("\n").map((line) => {
-      const parsed = JSON.parse(line) as { step: string };
-      return [parsed.step, parsed];
-    }));
+    const steps = Object.fromEntries(
+      result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => {
+          const parsed = JSON.parse(line) as { step: string };
+          return [parsed.step, parsed];
+        }),
+    );
     expect(steps.create).toMatchObject({ member_id: project.member2, image_id: image.sharedTwo, status: "pending" });
     expect(steps.list).toMatchObject({ members: [{ member_id: project.member2, status: "pending" }] });
     expect(steps.update).toMatchObject({ member_id: project.member2, status: "accepted" });

@@ -13,7 +13,13 @@ describe("the version list", () => {
   it.each(["/", "/versions"])("is served at %s without a token and points back at the sandbox", async (path) => {
     const reply = await call(sandbox.url, "GET", path);
     expect(reply.status).toBe(200);
-    expect(reply.body.versions).toContainEqual(expect.objectContaining({ id: expect.stringMatching(/^v2\./), status: "CURRENT", links: [{ rel: "self", href: `${sandbox.url}/v2/` }] }));
+    expect(reply.body.versions).toContainEqual(
+      expect.objectContaining({
+        id: expect.stringMatching(/^v2\./),
+        status: "CURRENT",
+        links: [{ rel: "self", href: `${sandbox.url}/v2/` }],
+      }),
+    );
     expect(reply.headers.get("x-openstack-request-id")).toMatch(/^req-/);
   });
 });
@@ -31,7 +37,10 @@ describe("the schemas", () => {
     expect(members.body.name).toBe("members");
     expect(members.body.properties.members.items).toEqual(member.body);
 
-    await call(sandbox.url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member } });
+    await call(sandbox.url, "POST", `/v2/images/${image.shared}/members`, {
+      token: token.owner,
+      json: { member: project.member },
+    });
     const listed = await call(sandbox.url, "GET", `/v2/images/${image.shared}/members`, { token: token.owner });
     const ajv = new Ajv2020({ strict: false });
     expect(ajv.validate(members.body, listed.body), JSON.stringify(ajv.errors)).toBe(true);

@@ -8,10 +8,17 @@ describe("the request log", () => {
     const lines: string[] = [];
     const sandbox = await startSandbox({ port: 0, quiet: false, log: (line) => lines.push(line) });
     try {
-      await call(sandbox.url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member } });
+      await call(sandbox.url, "POST", `/v2/images/${image.shared}/members`, {
+        token: token.owner,
+        json: { member: project.member },
+      });
       await call(sandbox.url, "GET", `/v2/images/${image.shared}/members?x=1`);
       await call(sandbox.url, "PATCH", "/v1/cloudimages/members");
-      await call(sandbox.url, "POST", "/v1/cloudimages/members", { token: token.owner, raw: "{", headers: { "Content-Type": "application/json" } });
+      await call(sandbox.url, "POST", "/v1/cloudimages/members", {
+        token: token.owner,
+        raw: "{",
+        headers: { "Content-Type": "application/json" },
+      });
     } finally {
       await sandbox.close();
     }

@@ -28,7 +28,9 @@ async function midJob(url: string, jobId: string): Promise<number> {
 async function expectCompleteAndUnique(url: string, jobId: string): Promise<void> {
   const { final } = await pollJob(url, token.owner, project.owner, jobId);
   expect(final.status).toBe("SUCCESS");
-  const pairs = final.entities.results.map((r: { image_id: string; project_id: string }) => `${r.image_id} ${r.project_id}`);
+  const pairs = final.entities.results.map(
+    (r: { image_id: string; project_id: string }) => `${r.image_id} ${r.project_id}`,
+  );
   expect(pairs).toEqual(images.flatMap((i) => projects.map((p) => `${i} ${p}`)));
   for (const imageId of images) {
     const listed = await call(url, "GET", `/v2/images/${imageId}/members`, { token: token.owner });
@@ -42,12 +44,20 @@ describe("restarting on the same database", () => {
   it("keeps members and their statuses", async () => {
     const db = join(dir, "keep.sqlite");
     const first = await startSandbox({ port: 0, db });
-    await call(first.url, "POST", `/v2/images/${image.shared}/members`, { token: token.owner, json: { member: project.member } });
-    await call(first.url, "PUT", `/v2/images/${image.shared}/members/${project.member}`, { token: token.member, json: { status: "accepted" } });
+    await call(first.url, "POST", `/v2/images/${image.shared}/members`, {
+      token: token.owner,
+      json: { member: project.member },
+    });
+    await call(first.url, "PUT", `/v2/images/${image.shared}/members/${project.member}`, {
+      token: token.member,
+      json: { status: "accepted" },
+    });
     await first.close();
     const second = await startSandbox({ port: 0, db });
     try {
-      const shown = await call(second.url, "GET", `/v2/images/${image.shared}/members/${project.member}`, { token: token.member });
+      const shown = await call(second.url, "GET", `/v2/images/${image.shared}/members/${project.member}`, {
+        token: token.member,
+      });
       expect(shown.body.status).toBe("accepted");
     } finally {
       await second.close();
@@ -57,7 +67,10 @@ describe("restarting on the same database", () => {
   it("finishes a job that a graceful stop interrupted", async () => {
     const db = join(dir, "graceful.sqlite");
     const first = await startSandbox({ port: 0, db, jobChunkSize: 5, jobDelayMs: 20 });
-    const started = await call(first.url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images, projects } });
+    const started = await call(first.url, "POST", "/v1/cloudimages/members", {
+      token: token.owner,
+      json: { images, projects },
+    });
     const done = await midJob(first.url, started.body.job_id);
     expect(done).toBeLessThan(images.length * projects.length);
     await first.close();
@@ -72,8 +85,21 @@ describe("restarting on the same database", () => {
 
   it("finishes a job after the process was killed with SIGKILL mid-job", async () => {
     const db = join(dir, "killed.sqlite");
-    const { child, url } = await startCli(["--port", "0", "--db", db, "--job-chunk-size", "5", "--job-delay", "20", "--quiet"]);
-    const started = await call(url, "POST", "/v1/cloudimages/members", { token: token.owner, json: { images, projects } });
+    const { child, url } = await startCli([
+      "--port",
+      "0",
+      "--db",
+      db,
+      "--job-chunk-size",
+      "5",
+      "--job-delay",
+      "20",
+      "--quiet",
+    ]);
+    const started = await call(url, "POST", "/v1/cloudimages/members", {
+      token: token.owner,
+      json: { images, projects },
+    });
     await midJob(url, started.body.job_id);
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");

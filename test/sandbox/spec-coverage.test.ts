@@ -6,21 +6,26 @@ import type { MemberRules } from "../../src/sandbox/members.ts";
 import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
 import { compileOperations, loadSpecDocument } from "../../src/sandbox/spec.ts";
 import { operations } from "../../src/spec/openapi.ts";
-import { batchCases, memberCases, unreachable } from "./http-cases.ts";
 import { spec } from "./helpers.ts";
+import { batchCases, memberCases, unreachable } from "./http-cases.ts";
 
 const cases = [...memberCases, ...batchCases];
 
 describe("the HTTP cases", () => {
-  const declared = operations(spec).flatMap(({ op }) => Object.keys(op.responses).map((status) => ({ operationId: op.operationId, status })));
+  const declared = operations(spec).flatMap(({ op }) =>
+    Object.keys(op.responses).map((status) => ({ operationId: op.operationId, status })),
+  );
 
-  it.each(declared.map((d) => [`${d.operationId} ${d.status}`, d] as const))("reach %s, or say why it cannot be reached", (_title, { operationId, status }) => {
-    const covered = cases.some((c) => c.operationId === operationId && String(c.status) === status);
-    const excusedHere = unreachable[`${operationId}:${status}`];
-    expect(covered || excusedHere !== undefined || unreachable[`*:${status}`] !== undefined).toBe(true);
-    // An excuse for one operation must not hide a case that exists after all.
-    if (excusedHere !== undefined) expect(covered).toBe(false);
-  });
+  it.each(declared.map((d) => [`${d.operationId} ${d.status}`, d] as const))(
+    "reach %s, or say why it cannot be reached",
+    (_title, { operationId, status }) => {
+      const covered = cases.some((c) => c.operationId === operationId && String(c.status) === status);
+      const excusedHere = unreachable[`${operationId}:${status}`];
+      expect(covered || excusedHere !== undefined || unreachable[`*:${status}`] !== undefined).toBe(true);
+      // An excuse for one operation must not hide a case that exists after all.
+      if (excusedHere !== undefined) expect(covered).toBe(false);
+    },
+  );
 
   it("only use operations the spec has", () => {
     const known = new Set(operations(spec).map(({ op }) => op.operationId));
@@ -33,12 +38,25 @@ describe("the routes", () => {
     const doc = loadSpecDocument();
     const item = doc.paths["/v1/cloudimages/members"] as Record<string, unknown>;
     item.delete = { operationId: "batchDeleteImageMembers", responses: { "200": { description: "ok" } } };
-    const deps = { catalog: new Catalog(loadSeedFile(defaultSeedPath)), members: {} as MemberRules, batch: {} as BatchSharing, bodyLimit: 1024 };
-    expect(() => buildApp({ ...deps, operations: compileOperations(doc) })).toThrow("the spec declares operation batchDeleteImageMembers, which the sandbox does not implement");
+    const deps = {
+      catalog: new Catalog(loadSeedFile(defaultSeedPath)),
+      members: {} as MemberRules,
+      batch: {} as BatchSharing,
+      bodyLimit: 1024,
+    };
+    expect(() => buildApp({ ...deps, operations: compileOperations(doc) })).toThrow(
+      "the spec declares operation batchDeleteImageMembers, which the sandbox does not implement",
+    );
   });
 
   it("answer with the Allow header the spec's methods give", async () => {
-    const app = buildApp({ catalog: new Catalog(loadSeedFile(defaultSeedPath)), members: {} as MemberRules, batch: {} as BatchSharing, bodyLimit: 1024, operations: compileOperations() });
+    const app = buildApp({
+      catalog: new Catalog(loadSeedFile(defaultSeedPath)),
+      members: {} as MemberRules,
+      batch: {} as BatchSharing,
+      bodyLimit: 1024,
+      operations: compileOperations(),
+    });
     const allow = async (url: string) => (await app.inject({ method: "PATCH", url })).headers.allow;
     expect(await allow("/v2/images/x/members")).toBe("GET, POST");
     expect(await allow("/v2/images/x/members/y")).toBe("GET, PUT, DELETE");

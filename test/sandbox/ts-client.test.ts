@@ -28,25 +28,53 @@ describe("the typed client", () => {
     const owner = client(token.owner);
     const member = client(token.member);
 
-    const added = await unwrap(owner.POST("/v2/images/{image_id}/members", { params: { path: { image_id: image.shared } }, body: { member: project.member } }));
+    const added = await unwrap(
+      owner.POST("/v2/images/{image_id}/members", {
+        params: { path: { image_id: image.shared } },
+        body: { member: project.member },
+      }),
+    );
     expect(added).toMatchObject({ member_id: project.member, status: "pending" });
 
-    const listed = await unwrap(member.GET("/v2/images/{image_id}/members", { params: { path: { image_id: image.shared } } }));
+    const listed = await unwrap(
+      member.GET("/v2/images/{image_id}/members", { params: { path: { image_id: image.shared } } }),
+    );
     expect(listed.members.map((m) => m.member_id)).toEqual([project.member]);
 
-    const accepted = await unwrap(member.PUT("/v2/images/{image_id}/members/{member_id}", { params: { path: memberPath }, body: { status: "accepted" } }));
+    const accepted = await unwrap(
+      member.PUT("/v2/images/{image_id}/members/{member_id}", {
+        params: { path: memberPath },
+        body: { status: "accepted" },
+      }),
+    );
     expect(accepted.status).toBe("accepted");
 
-    const shown = await unwrap(owner.GET("/v2/images/{image_id}/members/{member_id}", { params: { path: memberPath } }));
+    const shown = await unwrap(
+      owner.GET("/v2/images/{image_id}/members/{member_id}", { params: { path: memberPath } }),
+    );
     expect(shown).toEqual(accepted);
 
-    await expect(unwrap(owner.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: memberPath } }))).resolves.toBeUndefined();
+    await expect(
+      unwrap(owner.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: memberPath } })),
+    ).resolves.toBeUndefined();
   });
 
   it("turns a /v2 refusal into an ImsApiError with the OpenStack code and request id", async () => {
     const owner = client(token.owner);
-    await unwrap(owner.POST("/v2/images/{image_id}/members", { params: { path: { image_id: image.sharedTwo } }, body: { member: project.member2 } }));
-    const error = await refusal(unwrap(owner.POST("/v2/images/{image_id}/members", { params: { path: { image_id: image.sharedTwo } }, body: { member: project.member2 } })));
+    await unwrap(
+      owner.POST("/v2/images/{image_id}/members", {
+        params: { path: { image_id: image.sharedTwo } },
+        body: { member: project.member2 },
+      }),
+    );
+    const error = await refusal(
+      unwrap(
+        owner.POST("/v2/images/{image_id}/members", {
+          params: { path: { image_id: image.sharedTwo } },
+          body: { member: project.member2 },
+        }),
+      ),
+    );
     expect(error.status).toBe(409);
     expect(error.code).toBe("409 Conflict");
     expect(error.detail).toContain("duplicated");
@@ -54,7 +82,13 @@ describe("the typed client", () => {
   });
 
   it("turns a /v1 refusal into an ImsApiError with the IMS code", async () => {
-    const error = await refusal(unwrap(client(token.owner).POST("/v1/cloudimages/members", { body: { images: [image.public], projects: [project.member] } })));
+    const error = await refusal(
+      unwrap(
+        client(token.owner).POST("/v1/cloudimages/members", {
+          body: { images: [image.public], projects: [project.member] },
+        }),
+      ),
+    );
     expect(error.status).toBe(400);
     expect(error.code).toBe("IMG.0089");
     expect(error.requestId).toMatch(/^[0-9a-f]{32}$/);
@@ -69,14 +103,20 @@ describe("the typed client", () => {
         return refresh ? token.owner : "expired-token";
       },
     });
-    const listed = await unwrap(refreshing.GET("/v2/images/{image_id}/members", { params: { path: { image_id: image.privateTwo } } }));
+    const listed = await unwrap(
+      refreshing.GET("/v2/images/{image_id}/members", { params: { path: { image_id: image.privateTwo } } }),
+    );
     expect(listed.members).toEqual([]);
     expect(seen).toEqual([false, true]);
   });
 
   it("shares in batch and waits for the job to end", async () => {
     const projects = [project.member, project.member2, unknownProject(1)];
-    const job = await batchShareAndWait(client(token.owner), { projectId: project.owner, images: [image.privateOne, image.privateTwo], projects }, { intervalMs: 10, timeoutMs: 20_000 });
+    const job = await batchShareAndWait(
+      client(token.owner),
+      { projectId: project.owner, images: [image.privateOne, image.privateTwo], projects },
+      { intervalMs: 10, timeoutMs: 20_000 },
+    );
     expect(job.status).toBe("SUCCESS");
     expect(job.entities.results).toHaveLength(6);
     expect(job.entities.results.every((r) => r.status === "success")).toBe(true);

@@ -11,7 +11,10 @@ beforeAll(() => generate(fresh));
 afterAll(() => rmSync(fresh, { recursive: true, force: true }));
 
 describe("generated/", () => {
-  it.each(["openapi.yaml", "openapi.json", "schema.d.ts"])("%s matches a fresh build of openapi/ (run `npm run build` if not)", (file) => {
-    expect(readFileSync(join(repoRoot, "generated", file), "utf8")).toBe(readFileSync(join(fresh, file), "utf8"));
-  });
+  it.each(["openapi.yaml", "openapi.json", "schema.d.ts"])(
+    "%s matches a fresh build of openapi/ (run `npm run build` if not)",
+    (file) => {
+      expect(readFileSync(join(repoRoot, "generated", file), "utf8")).toBe(readFileSync(join(fresh, file), "utf8"));
+    },
+  );
 });

@@ -13,7 +13,8 @@ describe.each(all.map((o) => [o.op.operationId, o] as const))("%s", (_, operatio
 
   it(`answers every error with the ${family} body`, () => {
     expect(errorStatuses.length).toBeGreaterThan(0);
-    for (const status of errorStatuses) expect(responseSchemaRef(spec, operation, status), status).toBe(`#/components/schemas/${family}`);
+    for (const status of errorStatuses)
+      expect(responseSchemaRef(spec, operation, status), status).toBe(`#/components/schemas/${family}`);
   });
 
   it("declares 400, 401, 500 and 503", () => {
@@ -21,7 +22,8 @@ describe.each(all.map((o) => [o.op.operationId, o] as const))("%s", (_, operatio
   });
 
   it("says when each error is returned", () => {
-    for (const status of errorStatuses) expect(operation.op.responses[status]?.description).toMatch(/^Returned (when|by)/);
+    for (const status of errorStatuses)
+      expect(operation.op.responses[status]?.description).toMatch(/^Returned (when|by)/);
   });
 
   it("declares no catch-all default, so an undeclared status is a contract failure", () => {
@@ -31,16 +33,32 @@ describe.each(all.map((o) => [o.op.operationId, o] as const))("%s", (_, operatio
 
 describe("error shapes", () => {
   it("accept what real Glance sends, trailing HTML breaks included", () => {
-    const glance = { message: "nobody not found in the member list of the image 5a5e450f-91e1-4b1e-9e1c-945ca7576170.<br /><br />\n\n\n", code: "404 Not Found", title: "Not Found" };
+    const glance = {
+      message:
+        "nobody not found in the member list of the image 5a5e450f-91e1-4b1e-9e1c-945ca7576170.<br /><br />\n\n\n",
+      code: "404 Not Found",
+      title: "Not Found",
+    };
     expect(validator.validate("#/components/schemas/OpenStackError", glance)).toEqual([]);
   });
 
   it("accept the IMS error object and reject a flat gateway body", () => {
-    expect(validator.validate("#/components/schemas/ImsError", { error: { code: "IMG.0024", message: "Invalid parameter." } })).toEqual([]);
-    expect(validator.validate("#/components/schemas/ImsError", { error_code: "APIG.0301", error_msg: "Incorrect IAM authentication information" })).not.toEqual([]);
+    expect(
+      validator.validate("#/components/schemas/ImsError", {
+        error: { code: "IMG.0024", message: "Invalid parameter." },
+      }),
+    ).toEqual([]);
+    expect(
+      validator.validate("#/components/schemas/ImsError", {
+        error_code: "APIG.0301",
+        error_msg: "Incorrect IAM authentication information",
+      }),
+    ).not.toEqual([]);
   });
 
   it("reject an OpenStack error whose code is a bare number", () => {
-    expect(validator.validate("#/components/schemas/OpenStackError", { message: "x", code: 404, title: "Not Found" })).toEqual(["/code must be string"]);
+    expect(
+      validator.validate("#/components/schemas/OpenStackError", { message: "x", code: 404, title: "Not Found" }),
+    ).toEqual(["/code must be string"]);
   });
 });

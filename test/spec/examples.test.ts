@@ -1,7 +1,15 @@
 // Every example in the contract is valid against its own schema, and every body has one: the mock,
 // the docs and client authors all read these examples as truth.
 import { describe, expect, it } from "vitest";
-import { deref, loadSpec, resolvePointer, operations, responseSchemaRef, schemaValidator, type ResponseObject } from "../../src/spec/openapi.ts";
+import {
+  deref,
+  loadSpec,
+  operations,
+  type ResponseObject,
+  resolvePointer,
+  responseSchemaRef,
+  schemaValidator,
+} from "../../src/spec/openapi.ts";
 
 const spec = loadSpec();
 const validator = schemaValidator(spec);
@@ -16,11 +24,19 @@ for (const operation of operations(spec)) {
   for (const [status, raw] of Object.entries(responses)) {
     const media = deref<ResponseObject>(spec, raw).content?.["application/json"];
     for (const [name, example] of Object.entries(media?.examples ?? {})) {
-      cases.push([`${operationId} ${status} example ${name}`, responseSchemaRef(spec, operation, status) ?? "", deref(spec, example).value]);
+      cases.push([
+        `${operationId} ${status} example ${name}`,
+        responseSchemaRef(spec, operation, status) ?? "",
+        deref(spec, example).value,
+      ]);
     }
   }
   for (const parameter of operation.parameters) {
-    cases.push([`${operationId} parameter ${parameter.name} example`, `#/components/parameters/${pascal(parameter.name)}/schema`, parameter.example]);
+    cases.push([
+      `${operationId} parameter ${parameter.name} example`,
+      `#/components/parameters/${pascal(parameter.name)}/schema`,
+      parameter.example,
+    ]);
   }
 }
 
@@ -39,10 +55,19 @@ describe("examples", () => {
     expect(validator.validate(ref, value)).toEqual([]);
   });
 
-  it.each(operations(spec).map((o) => [o.op.operationId, o] as const))("%s has a named example on every body", (_, operation) => {
-    const bodies = [operation.op.requestBody?.content["application/json"], ...Object.values(operation.op.responses).map((r) => deref<ResponseObject>(spec, r).content?.["application/json"])];
-    for (const media of bodies.filter((m) => m !== undefined)) expect(Object.keys(media.examples ?? {}).length).toBeGreaterThan(0);
-  });
+  it.each(operations(spec).map((o) => [o.op.operationId, o] as const))(
+    "%s has a named example on every body",
+    (_, operation) => {
+      const bodies = [
+        operation.op.requestBody?.content["application/json"],
+        ...Object.values(operation.op.responses).map(
+          (r) => deref<ResponseObject>(spec, r).content?.["application/json"],
+        ),
+      ];
+      for (const media of bodies.filter((m) => m !== undefined))
+        expect(Object.keys(media.examples ?? {}).length).toBeGreaterThan(0);
+    },
+  );
 
   it("catches an example that breaks its schema", () => {
     const running = resolvePointer<{ value: object }>(spec, "#/components/examples/JobRunning").value;

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { repoRoot } from "../../src/spec/openapi.ts";
 
 const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
@@ -72,7 +72,10 @@ describe("redocly rules of our own catch what they are for", () => {
     });
     edit(join(paths, "v1_cloudimages_members.yaml"), (doc) => {
       delete doc.post.requestBody.content["application/json"].examples;
-      doc.post.responses["404"] = { description: "Returned when written inline.", content: { "application/json": { schema: { type: "object" }, examples: { x: { value: {} } } } } };
+      doc.post.responses["404"] = {
+        description: "Returned when written inline.",
+        content: { "application/json": { schema: { type: "object" }, examples: { x: { value: {} } } } },
+      };
     });
     edit(join(paths, "v2_images_{image_id}_members.yaml"), (doc) => {
       doc.get.responses["200"].content["application/json"].schema = { type: "object" };
@@ -115,10 +118,16 @@ describe("spectral rules catch what they are for", () => {
       delete doc.components.schemas.ProjectId.maxLength;
       delete doc.components.schemas.BatchAddImageMembersRequest.properties.images.maxItems;
       delete doc.paths["/v1/{project_id}/jobs/{job_id}"].get.responses["401"];
-      doc.paths["/v1/{project_id}/jobs/{job_id}"].get.responses["404"] = { description: "Returned when the job is unknown." };
+      doc.paths["/v1/{project_id}/jobs/{job_id}"].get.responses["404"] = {
+        description: "Returned when the job is unknown.",
+      };
       doc.paths["/v1/cloudimages/members"].post.operationId = "BatchAdd";
     });
-    output = run(bin("spectral"), ["lint", "generated/openapi.yaml", "--ruleset", ".spectral.yaml", "--format=json", "--quiet"], dir).output;
+    output = run(
+      bin("spectral"),
+      ["lint", "generated/openapi.yaml", "--ruleset", ".spectral.yaml", "--format=json", "--quiet"],
+      dir,
+    ).output;
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

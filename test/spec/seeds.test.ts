@@ -1,6 +1,13 @@
 // The three seed operations must stay exactly faithful to the original API pages.
 import { describe, expect, it } from "vitest";
-import { deref, loadSpec, operationById, responseSchemaRef, schemaValidator, type MediaTypeObject } from "../../src/spec/openapi.ts";
+import {
+  deref,
+  loadSpec,
+  type MediaTypeObject,
+  operationById,
+  responseSchemaRef,
+  schemaValidator,
+} from "../../src/spec/openapi.ts";
 import { seedBodies } from "./seed-bodies.ts";
 
 const spec = loadSpec();
@@ -36,14 +43,25 @@ describe.each(Object.entries(seedBodies))("%s", (operationId, bodies) => {
   }
 
   it("declares every error status the seed page lists", () => {
-    for (const status of ["400", "401", "403", "404", "500", "503"]) expect(operation.op.responses).toHaveProperty(status);
+    for (const status of ["400", "401", "403", "404", "500", "503"])
+      expect(operation.op.responses).toHaveProperty(status);
   });
 });
 
 describe("seed field names and constants", () => {
   it("names the member fields as the seed does and fixes the schema paths", () => {
-    const member = spec.components.schemas?.ImageMember as { required: string[]; properties: Record<string, { const?: string }> };
-    expect([...member.required].sort()).toEqual(["created_at", "image_id", "member_id", "schema", "status", "updated_at"]);
+    const member = spec.components.schemas?.ImageMember as {
+      required: string[];
+      properties: Record<string, { const?: string }>;
+    };
+    expect([...member.required].sort()).toEqual([
+      "created_at",
+      "image_id",
+      "member_id",
+      "schema",
+      "status",
+      "updated_at",
+    ]);
     expect(member.properties.schema?.const).toBe("/v2/schemas/member");
     const list = spec.components.schemas?.ImageMemberList as { properties: Record<string, { const?: string }> };
     expect(list.properties.schema?.const).toBe("/v2/schemas/members");

@@ -2,8 +2,8 @@
 // after it, and the seven operations are exactly the ones the kit promises.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { loadSpec, operations, repoRoot } from "../../src/spec/openapi.ts";
 
 const openapiDir = join(repoRoot, "openapi");
@@ -51,10 +51,18 @@ describe("root document", () => {
   });
 
   it("registers every component as a $ref to a file named after it", () => {
-    const folders: Record<string, string> = { schemas: "schemas", parameters: "parameters", responses: "responses", examples: "examples", headers: "headers", links: "links" };
+    const folders: Record<string, string> = {
+      schemas: "schemas",
+      parameters: "parameters",
+      responses: "responses",
+      examples: "examples",
+      headers: "headers",
+      links: "links",
+    };
     for (const [kind, folder] of Object.entries(folders)) {
       const registered = root.components[kind] ?? {};
-      for (const [name, value] of Object.entries(registered)) expect(value.$ref).toBe(`components/${folder}/${name}.yaml`);
+      for (const [name, value] of Object.entries(registered))
+        expect(value.$ref).toBe(`components/${folder}/${name}.yaml`);
       const files = readdirSync(join(openapiDir, "components", folder)).map((f) => f.replace(/\.yaml$/, ""));
       expect(files.sort()).toEqual(Object.keys(registered).sort());
     }

@@ -14,9 +14,17 @@ export async function authentication(s: Session): Promise<void> {
       s.skip("authentication", op.id, "destructive steps are off");
       continue;
     }
-    const params = Object.fromEntries(op.pathParams.map((p) => [p.name, p.name === "project_id" ? s.projectOf("owner") : String(sampleValue(s.contract, p.schema))]));
+    const params = Object.fromEntries(
+      op.pathParams.map((p) => [
+        p.name,
+        p.name === "project_id" ? s.projectOf("owner") : String(sampleValue(s.contract, p.schema)),
+      ]),
+    );
     const body = op.body ? validBody(s.contract, op) : undefined;
-    for (const [actor, label] of [["anonymous", "no credentials"], ["bogus", "bogus credentials"]] as const) {
+    for (const [actor, label] of [
+      ["anonymous", "no credentials"],
+      ["bogus", "bogus credentials"],
+    ] as const) {
       const exchange = await s.call(op.id, { actor, params, body, purpose: `authentication: ${label}` });
       s.expectStatus("authentication", exchange, 401, label);
     }

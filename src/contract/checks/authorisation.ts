@@ -14,7 +14,8 @@ export async function authorisation(s: Session): Promise<void> {
   const member = s.projectOf("member");
   const other = otherProject(s);
   const setupProblem =
-    (await ensureMember(s, image, member, "authorisation: set-up")) ?? (await ensureMember(s, image, other, "authorisation: set-up"));
+    (await ensureMember(s, image, member, "authorisation: set-up")) ??
+    (await ensureMember(s, image, other, "authorisation: set-up"));
   if (setupProblem) {
     for (const op of s.contract.operations) s.skip(check, op.id, `set-up failed: ${setupProblem}`);
     return;
@@ -26,12 +27,32 @@ export async function authorisation(s: Session): Promise<void> {
 
   // The stranger: every /v2 route answers 404, as if the image did not exist.
   await expect(s, "listImageMembers", "stranger", onImage, undefined, 404, "the stranger lists the members");
-  await expect(s, "showImageMember", "stranger", { ...onImage, member_id: member }, undefined, 404, "the stranger reads a membership");
+  await expect(
+    s,
+    "showImageMember",
+    "stranger",
+    { ...onImage, member_id: member },
+    undefined,
+    404,
+    "the stranger reads a membership",
+  );
   await expect(s, "addImageMember", "stranger", onImage, addBody(), 404, "the stranger adds a member");
-  await expect(s, "updateImageMember", "stranger", { ...onImage, member_id: member }, accept, 404, "the stranger sets a member's status");
+  await expect(
+    s,
+    "updateImageMember",
+    "stranger",
+    { ...onImage, member_id: member },
+    accept,
+    404,
+    "the stranger sets a member's status",
+  );
 
   // The member: its own row only, no other membership, no adding.
-  const listed = await s.call("listImageMembers", { actor: "member", params: onImage, purpose: "authorisation: the member lists the members" });
+  const listed = await s.call("listImageMembers", {
+    actor: "member",
+    params: onImage,
+    purpose: "authorisation: the member lists the members",
+  });
   if (s.expectStatus(check, listed, 200, "the member lists the members")) {
     const rows = memberRows(s, listed);
     s.judge(
@@ -42,17 +63,57 @@ export async function authorisation(s: Session): Promise<void> {
       listed,
     );
   }
-  await expect(s, "showImageMember", "member", { ...onImage, member_id: other }, undefined, 404, "the member reads another project's membership");
+  await expect(
+    s,
+    "showImageMember",
+    "member",
+    { ...onImage, member_id: other },
+    undefined,
+    404,
+    "the member reads another project's membership",
+  );
   await expect(s, "addImageMember", "member", onImage, addBody(), 403, "the member adds a member");
-  await expect(s, "updateImageMember", "member", { ...onImage, member_id: other }, accept, 404, "the member sets another project's status");
+  await expect(
+    s,
+    "updateImageMember",
+    "member",
+    { ...onImage, member_id: other },
+    accept,
+    404,
+    "the member sets another project's status",
+  );
 
   // The owner may not answer in the member's place.
-  await expect(s, "updateImageMember", "owner", { ...onImage, member_id: member }, accept, 403, "the owner sets the member's status");
+  await expect(
+    s,
+    "updateImageMember",
+    "owner",
+    { ...onImage, member_id: member },
+    accept,
+    403,
+    "the owner sets the member's status",
+  );
 
   const publicImage = s.config.fixtures.publicImage;
   if (publicImage) {
-    await expect(s, "addImageMember", "owner", { image_id: publicImage }, addBody(), 403, "the owner adds a member to a public image");
-    await expect(s, "listImageMembers", "owner", { image_id: publicImage }, undefined, 403, "the owner lists the members of a public image");
+    await expect(
+      s,
+      "addImageMember",
+      "owner",
+      { image_id: publicImage },
+      addBody(),
+      403,
+      "the owner adds a member to a public image",
+    );
+    await expect(
+      s,
+      "listImageMembers",
+      "owner",
+      { image_id: publicImage },
+      undefined,
+      403,
+      "the owner lists the members of a public image",
+    );
   }
 
   if (s.contract.has("batchAddImageMembers")) {
@@ -66,15 +127,47 @@ export async function authorisation(s: Session): Promise<void> {
     if (job === undefined) {
       s.skip(check, "showJob", "no batch job was started, so there is no job to ask about");
     } else {
-      await expect(s, "showJob", "stranger", { project_id: s.projectOf("owner"), job_id: job }, undefined, 403, "the stranger asks for the owner's job under the owner's project");
-      await expect(s, "showJob", "stranger", { project_id: s.projectOf("stranger"), job_id: job }, undefined, 404, "the stranger asks for the owner's job under its own project");
+      await expect(
+        s,
+        "showJob",
+        "stranger",
+        { project_id: s.projectOf("owner"), job_id: job },
+        undefined,
+        403,
+        "the stranger asks for the owner's job under the owner's project",
+      );
+      await expect(
+        s,
+        "showJob",
+        "stranger",
+        { project_id: s.projectOf("stranger"), job_id: job },
+        undefined,
+        404,
+        "the stranger asks for the owner's job under its own project",
+      );
     }
   }
 
   // Last, since a server that wrongly obeys would remove the membership the steps above rely on.
   if (s.config.destructive) {
-    await expect(s, "removeImageMember", "stranger", { ...onImage, member_id: member }, undefined, 404, "the stranger removes a member");
-    await expect(s, "removeImageMember", "member", { ...onImage, member_id: member }, undefined, 403, "the member removes its own membership");
+    await expect(
+      s,
+      "removeImageMember",
+      "stranger",
+      { ...onImage, member_id: member },
+      undefined,
+      404,
+      "the stranger removes a member",
+    );
+    await expect(
+      s,
+      "removeImageMember",
+      "member",
+      { ...onImage, member_id: member },
+      undefined,
+      403,
+      "the member removes its own membership",
+    );
   } else {
     s.skip(check, "removeImageMember", "destructive steps are off");
   }

@@ -17,7 +17,9 @@ export function otherProject(s: Session): string {
 /** A project id nobody uses, valid for the member schema; adding it by mistake harms no one. */
 export function freshProject(s: Session): string {
   const op = s.contract.op("addImageMember");
-  return op.body ? String(sampleValue(s.contract, `${s.contract.schemaAt(op.body.schema).pointer}/properties/member`)) : randomHex(32);
+  return op.body
+    ? String(sampleValue(s.contract, `${s.contract.schemaAt(op.body.schema).pointer}/properties/member`))
+    : randomHex(32);
 }
 
 /** Who may call the operation under the contract: the member sets its own status, the owner does the rest. */
@@ -38,7 +40,9 @@ export function memberRows(s: Session, exchange: Exchange): MemberRow[] | undefi
 }
 
 export function describeRows(rows: MemberRow[] | undefined): string {
-  return rows === undefined ? "no members array" : `[${rows.map((r) => `${String(r.member_id)} (${String(r.status)})`).join(", ")}]`;
+  return rows === undefined
+    ? "no members array"
+    : `[${rows.map((r) => `${String(r.member_id)} (${String(r.status)})`).join(", ")}]`;
 }
 
 /**
@@ -56,7 +60,12 @@ export async function followLink(
   const from = s.contract.op(exchange.operation);
   const link = s.contract.link(from, target);
   if (!link) {
-    s.judge(check, target, false, `the spec declares no link from ${from.id}'s ${from.successStatus} response to ${target}`);
+    s.judge(
+      check,
+      target,
+      false,
+      `the spec declares no link from ${from.id}'s ${from.successStatus} response to ${target}`,
+    );
     return undefined;
   }
   const source = {
@@ -69,7 +78,13 @@ export async function followLink(
   for (const [name, expression] of Object.entries(link.parameters)) {
     const value = evaluateExpression(expression, source);
     if (typeof value !== "string") {
-      s.judge(check, from.id, false, `link ${link.name}: ${expression} gives ${JSON.stringify(value)}, not a string`, exchange);
+      s.judge(
+        check,
+        from.id,
+        false,
+        `link ${link.name}: ${expression} gives ${JSON.stringify(value)}, not a string`,
+        exchange,
+      );
       return undefined;
     }
     params[name] = value;
@@ -90,8 +105,18 @@ function parse(text: string | undefined): unknown {
  * Makes `project` a member of `image` (added by the owner; "already a member" is fine). Returns
  * why that failed, or undefined on success.
  */
-export async function ensureMember(s: Session, image: string, project: string, purpose: string): Promise<string | undefined> {
-  const exchange = await s.call("addImageMember", { actor: "owner", params: { image_id: image }, body: { member: project }, purpose });
+export async function ensureMember(
+  s: Session,
+  image: string,
+  project: string,
+  purpose: string,
+): Promise<string | undefined> {
+  const exchange = await s.call("addImageMember", {
+    actor: "owner",
+    params: { image_id: image },
+    body: { member: project },
+    purpose,
+  });
   const status = exchange.response?.status;
   if (status === 409) s.track({ image, project });
   if (status !== undefined && ((status >= 200 && status < 300) || status === 409)) return undefined;

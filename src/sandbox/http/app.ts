@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from "fastify";
 import type { BatchRequest, BatchSharing } from "../batch.ts";
 import type { MemberStatus } from "../db.ts";
-import { ApiError, errorBody, flavourOf, ImsCode, type ErrorFlavour } from "../errors.ts";
+import { ApiError, type ErrorFlavour, errorBody, flavourOf, ImsCode } from "../errors.ts";
 import type { MemberRules } from "../members.ts";
 import type { Catalog } from "../seed.ts";
 import type { RequestProblem, SpecOperation } from "../spec.ts";
@@ -32,10 +32,14 @@ const ok = (body: unknown): Outcome => ({ status: 200, body });
 
 function operationHandlers(members: MemberRules, batch: BatchSharing): Record<string, OperationHandler> {
   return {
-    addImageMember: (caller, p, body) => ok(members.add(caller, p.image_id as string, (body as { member: string }).member)),
+    addImageMember: (caller, p, body) =>
+      ok(members.add(caller, p.image_id as string, (body as { member: string }).member)),
     listImageMembers: (caller, p) => ok(members.list(caller, p.image_id as string)),
     showImageMember: (caller, p) => ok(members.show(caller, p.image_id as string, p.member_id as string)),
-    updateImageMember: (caller, p, body) => ok(members.update(caller, p.image_id as string, p.member_id as string, (body as { status: MemberStatus }).status)),
+    updateImageMember: (caller, p, body) =>
+      ok(
+        members.update(caller, p.image_id as string, p.member_id as string, (body as { status: MemberStatus }).status),
+      ),
     removeImageMember: (caller, p) => {
       members.remove(caller, p.image_id as string, p.member_id as string);
       return { status: 204 };
@@ -56,7 +60,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 500 },
     genReqId: (req) => requestId(flavourOf(req.url ?? "/")),
-    frameworkErrors: (error, request, reply) => sendError(request, reply, 400, `The request could not be understood: ${error.message}`),
+    frameworkErrors: (error, request, reply) =>
+      sendError(request, reply, 400, `The request could not be understood: ${error.message}`),
   });
   const callers = new WeakMap<FastifyRequest, string>();
 
@@ -80,8 +85,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const project = typeof token === "string" ? deps.catalog.projectForToken(token) : undefined;
     if (!project) {
       const ims = flavourOf(request.url) === "ims";
-      const what = typeof token === "string" ? "the X-Auth-Token is not a known token" : "the X-Auth-Token header is missing";
-      const message = ims ? `Incorrect IAM authentication information: ${what}.` : `The request needs a valid X-Auth-Token header: ${what}.`;
+      const what =
+        typeof token === "string" ? "the X-Auth-Token is not a known token" : "the X-Auth-Token header is missing";
+      const message = ims
+        ? `Incorrect IAM authentication information: ${what}.`
+        : `The request needs a valid X-Auth-Token header: ${what}.`;
       done(new ApiError(401, message, ImsCode.unauthorized));
       return;
     }
@@ -92,7 +100,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const handlers = operationHandlers(deps.members, deps.batch);
   const routeFor = (op: SpecOperation): RouteOptions => {
     const handler = handlers[op.operationId];
-    if (!handler) throw new Error(`the spec declares operation ${op.operationId}, which the sandbox does not implement`);
+    if (!handler)
+      throw new Error(`the spec declares operation ${op.operationId}, which the sandbox does not implement`);
     const flavour = flavourOf(op.path);
     return {
       method: op.method.toUpperCase(),
@@ -135,7 +144,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const allow = known.find((k) => k.pattern.test(path))?.allow;
     if (!allow) return sendError(request, reply, 404, `The resource could not be found: ${path}.`);
     reply.header("Allow", allow.join(", "));
-    return sendError(request, reply, 405, `The method ${request.method} is not allowed for this resource; use ${allow.join(" or ")}.`);
+    return sendError(
+      request,
+      reply,
+      405,
+      `The method ${request.method} is not allowed for this resource; use ${allow.join(" or ")}.`,
+    );
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -145,7 +159,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     switch (fastifyError.code) {
       case "FST_ERR_CTP_INVALID_MEDIA_TYPE": {
         const type = request.headers["content-type"];
-        return sendError(request, reply, 415, `Content-Type ${type ?? "(none)"} is not supported; send application/json.`);
+        return sendError(
+          request,
+          reply,
+          415,
+          `Content-Type ${type ?? "(none)"} is not supported; send application/json.`,
+        );
       }
       case "FST_ERR_CTP_BODY_TOO_LARGE":
         return sendError(request, reply, 413, `The request body is too large: the limit is ${deps.bodyLimit} bytes.`);
@@ -157,9 +176,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         return sendError(request, reply, 400, "Malformed JSON in request body.", ImsCode.badRequest);
     }
     const status = fastifyError.statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return sendError(request, reply, status, fastifyError.message);
-    process.stderr.write(`sandbox: ${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}\n`);
-    const message = flavour === "ims" ? "An unknown system error occurred." : "The server has either erred or is incapable of performing the requested operation.";
+    if (status !== undefined && status >= 400 && status < 500)
+      return sendError(request, reply, status, fastifyError.message);
+    process.stderr.write(
+      `sandbox: ${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}\n`,
+    );
+    const message =
+      flavour === "ims"
+        ? "An unknown system error occurred."
+        : "The server has either erred or is incapable of performing the requested operation.";
     return sendError(request, reply, 500, message, ImsCode.internal);
   });
 
@@ -171,19 +196,35 @@ function invalid(flavour: ErrorFlavour, problem: RequestProblem, where: "params"
   if (flavour === "openstack") return new ApiError(400, message);
   // A malformed id inside the batch arrays has its own IMS code; every other schema problem is IMG.0001.
   const malformedId = where === "body" ? /^body\/(images|projects)\/\d+$/.exec(problem.field) : null;
-  const code = malformedId?.[1] === "images" ? ImsCode.badImageId : malformedId?.[1] === "projects" ? ImsCode.badProjectId : ImsCode.badRequest;
+  const code =
+    malformedId?.[1] === "images"
+      ? ImsCode.badImageId
+      : malformedId?.[1] === "projects"
+        ? ImsCode.badProjectId
+        : ImsCode.badRequest;
   return new ApiError(400, message, code);
 }
 
 function noBody(flavour: ErrorFlavour): ApiError {
-  return flavour === "ims" ? new ApiError(400, "The request body is empty; send a JSON object.", ImsCode.noBody) : new ApiError(400, "Body expected in request.");
+  return flavour === "ims"
+    ? new ApiError(400, "The request body is empty; send a JSON object.", ImsCode.noBody)
+    : new ApiError(400, "Body expected in request.");
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, imsCode?: ImsCode): FastifyReply {
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  imsCode?: ImsCode,
+): FastifyReply {
   const flavour = flavourOf(request.url ?? "/");
   const header = requestIdHeader(flavour);
   if (!reply.hasHeader(header)) reply.header(header, requestId(flavour));
-  return reply.code(status).type("application/json").send(errorBody(flavour, status, message, imsCode));
+  return reply
+    .code(status)
+    .type("application/json")
+    .send(errorBody(flavour, status, message, imsCode));
 }
 
 function requestIdHeader(flavour: ErrorFlavour): string {
@@ -197,7 +238,10 @@ function requestId(flavour: ErrorFlavour): string {
 function knownPaths(operations: SpecOperation[]): { pattern: RegExp; allow: string[] }[] {
   const fromSpec = new Map<string, string[]>();
   for (const op of operations) fromSpec.set(op.path, op.allow);
-  return [...[...fromSpec].map(([path, allow]) => ({ path, allow })), ...openstackPaths.map((path) => ({ path, allow: ["GET"] }))].map(({ path, allow }) => ({
+  return [
+    ...[...fromSpec].map(([path, allow]) => ({ path, allow })),
+    ...openstackPaths.map((path) => ({ path, allow: ["GET"] })),
+  ].map(({ path, allow }) => ({
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
     allow,
   }));

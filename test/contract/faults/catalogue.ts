@@ -3,9 +3,18 @@
 import { resolve } from "node:path";
 import type { CheckName } from "../../../src/contract/checks.ts";
 import { loadConfigFile } from "../../../src/contract/config.ts";
-import { jsonOf, withJson, type FaultHooks, type ProxiedRequest, type ProxiedResponse } from "./proxy.ts";
+import { type FaultHooks, jsonOf, type ProxiedRequest, type ProxiedResponse, withJson } from "./proxy.ts";
 
-export const sandboxConfigPath = resolve(import.meta.dirname, "..", "..", "..", "src", "contract", "examples", "sandbox.yaml");
+export const sandboxConfigPath = resolve(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "src",
+  "contract",
+  "examples",
+  "sandbox.yaml",
+);
 const { actors } = loadConfigFile(sandboxConfigPath);
 
 export interface Fault extends FaultHooks {
@@ -64,7 +73,10 @@ export const faults: Fault[] = [
     id: "list-timestamps-with-offset",
     description: "writes member timestamps as +00:00 with fractions instead of whole seconds and Z",
     expect: { operation: "listImageMembers", check: "response_schema_conformance" },
-    response: (req, res) => (is(req, "listImageMembers") ? mapMembers(res, (row) => ({ ...row, created_at: String(row.created_at).replace("Z", ".000000+00:00") })) : res),
+    response: (req, res) =>
+      is(req, "listImageMembers")
+        ? mapMembers(res, (row) => ({ ...row, created_at: String(row.created_at).replace("Z", ".000000+00:00") }))
+        : res,
   },
   {
     id: "job-status-lower-case",
@@ -72,20 +84,28 @@ export const faults: Fault[] = [
     expect: { operation: "showJob", check: "response_schema_conformance" },
     response: (req, res) => {
       const job = jsonOf(res.body) as Row | undefined;
-      return is(req, "showJob") && res.status === 200 && typeof job?.status === "string" ? withJson(res, { ...job, status: job.status.toLowerCase() }) : res;
+      return is(req, "showJob") && res.status === 200 && typeof job?.status === "string"
+        ? withJson(res, { ...job, status: job.status.toLowerCase() })
+        : res;
     },
   },
   {
     id: "not-found-in-ims-shape",
     description: "answers /v2 404s with the IMS error object instead of the OpenStack one",
     expect: { operation: "showImageMember", check: "response_schema_conformance" },
-    response: (req, res) => (is(req, "showImageMember") && res.status === 404 ? withJson(res, { error: { code: "IMG.0027", message: "not found" } }) : res),
+    response: (req, res) =>
+      is(req, "showImageMember") && res.status === 404
+        ? withJson(res, { error: { code: "IMG.0027", message: "not found" } })
+        : res,
   },
   {
     id: "list-as-text-plain",
     description: "labels member lists text/plain",
     expect: { operation: "listImageMembers", check: "content_type_conformance" },
-    response: (req, res) => (is(req, "listImageMembers") && res.status === 200 ? { ...res, headers: { ...res.headers, "content-type": "text/plain; charset=utf-8" } } : res),
+    response: (req, res) =>
+      is(req, "listImageMembers") && res.status === 200
+        ? { ...res, headers: { ...res.headers, "content-type": "text/plain; charset=utf-8" } }
+        : res,
   },
   {
     id: "update-without-request-id",
@@ -103,7 +123,9 @@ export const faults: Fault[] = [
     expect: { operation: "listImageMembers", check: "response_headers_conformance" },
     response: (req, res) => {
       const id = res.headers["x-openstack-request-id"];
-      return is(req, "listImageMembers") && id ? { ...res, headers: { ...res.headers, "x-openstack-request-id": id.replace(/^req-/, "") } } : res;
+      return is(req, "listImageMembers") && id
+        ? { ...res, headers: { ...res.headers, "x-openstack-request-id": id.replace(/^req-/, "") } }
+        : res;
     },
   },
   {
@@ -112,7 +134,15 @@ export const faults: Fault[] = [
     expect: { operation: "showImageMember", check: "not_a_server_error" },
     request: (req) =>
       is(req, "showImageMember")
-        ? { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "The server has either erred.", code: "500 Internal Server Error", title: "Internal Server Error" }) }
+        ? {
+            status: 500,
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              message: "The server has either erred.",
+              code: "500 Internal Server Error",
+              title: "Internal Server Error",
+            }),
+          }
         : req,
   },
   {
@@ -128,7 +158,8 @@ export const faults: Fault[] = [
     expect: { operation: "batchAddImageMembers", check: "negative_data_rejection" },
     request: (req) => {
       const body = jsonOf(req.body) as Row | undefined;
-      if (!is(req, "batchAddImageMembers") || body === null || typeof body !== "object" || Array.isArray(body)) return req;
+      if (!is(req, "batchAddImageMembers") || body === null || typeof body !== "object" || Array.isArray(body))
+        return req;
       return { ...req, body: JSON.stringify({ images: body.images, projects: body.projects }) };
     },
   },
@@ -138,7 +169,9 @@ export const faults: Fault[] = [
     expect: { operation: "updateImageMember", check: "negative_data_rejection" },
     request: (req) => {
       const body = jsonOf(req.body) as Row | undefined;
-      return is(req, "updateImageMember") && typeof body?.status === "string" ? { ...req, body: JSON.stringify({ ...body, status: body.status.toLowerCase() }) } : req;
+      return is(req, "updateImageMember") && typeof body?.status === "string"
+        ? { ...req, body: JSON.stringify({ ...body, status: body.status.toLowerCase() }) }
+        : req;
     },
   },
   {
@@ -163,7 +196,8 @@ export const faults: Fault[] = [
     id: "owner-answers-for-member",
     description: "lets the owner accept or reject in the member's place",
     expect: { operation: "updateImageMember", check: "authorisation" },
-    request: (req) => (is(req, "updateImageMember", "owner") && req.params.member_id === actors.member.project ? as(req, "member") : req),
+    request: (req) =>
+      is(req, "updateImageMember", "owner") && req.params.member_id === actors.member.project ? as(req, "member") : req,
   },
   {
     id: "member-can-remove",
@@ -177,7 +211,9 @@ export const faults: Fault[] = [
     expect: { operation: "listImageMembers", check: "stateful_flows" },
     response: (req, res) => {
       const body = jsonOf(res.body) as { members?: Row[] } | undefined;
-      return is(req, "listImageMembers", "owner") && Array.isArray(body?.members) ? withJson(res, { ...body, members: body.members.slice(0, -1) }) : res;
+      return is(req, "listImageMembers", "owner") && Array.isArray(body?.members)
+        ? withJson(res, { ...body, members: body.members.slice(0, -1) })
+        : res;
     },
   },
   {
@@ -188,14 +224,24 @@ export const faults: Fault[] = [
       const member = (jsonOf(req.body) as Row | undefined)?.member;
       if (!is(req, "addImageMember") || res.status !== 409 || typeof member !== "string") return res;
       const { "content-type": _json, ...headers } = req.headers;
-      return forward({ ...req, method: "GET", headers, body: "", url: `${req.url}/${member}`, operation: "showImageMember" });
+      return forward({
+        ...req,
+        method: "GET",
+        headers,
+        body: "",
+        url: `${req.url}/${member}`,
+        operation: "showImageMember",
+      });
     },
   },
   {
     id: "remove-is-a-no-op",
     description: "answers 204 to a removal but keeps the membership",
     expect: { operation: "removeImageMember", check: "stateful_flows" },
-    request: (req) => (is(req, "removeImageMember", "owner") ? { status: 204, headers: { "x-openstack-request-id": `req-${crypto.randomUUID()}` }, body: "" } : req),
+    request: (req) =>
+      is(req, "removeImageMember", "owner")
+        ? { status: 204, headers: { "x-openstack-request-id": `req-${crypto.randomUUID()}` }, body: "" }
+        : req,
   },
   {
     id: "batch-drops-last-project",
@@ -203,7 +249,9 @@ export const faults: Fault[] = [
     expect: { operation: "batchAddImageMembers", check: "stateful_flows" },
     request: (req) => {
       const body = jsonOf(req.body) as { projects?: unknown[] } | undefined;
-      return is(req, "batchAddImageMembers") && Array.isArray(body?.projects) && body.projects.length > 1 ? { ...req, body: JSON.stringify({ ...body, projects: body.projects.slice(0, -1) }) } : req;
+      return is(req, "batchAddImageMembers") && Array.isArray(body?.projects) && body.projects.length > 1
+        ? { ...req, body: JSON.stringify({ ...body, projects: body.projects.slice(0, -1) }) }
+        : req;
     },
   },
   {
@@ -212,13 +260,18 @@ export const faults: Fault[] = [
     expect: { operation: "showJob", check: "stateful_flows" },
     response: (req, res) => {
       const job = jsonOf(res.body) as Row | undefined;
-      return is(req, "showJob") && res.status === 200 && job ? withJson(res, { ...job, status: "RUNNING", end_time: null }) : res;
+      return is(req, "showJob") && res.status === 200 && job
+        ? withJson(res, { ...job, status: "RUNNING", end_time: null })
+        : res;
     },
   },
   {
     id: "unknown-job-forbidden",
     description: "answers 403 instead of 404 for a job that does not exist",
     expect: { operation: "showJob", check: "stateful_flows" },
-    response: (req, res) => (is(req, "showJob") && res.status === 404 ? withJson({ ...res, status: 403 }, { error: { code: "IMG.0161", message: "forbidden" } }) : res),
+    response: (req, res) =>
+      is(req, "showJob") && res.status === 404
+        ? withJson({ ...res, status: 403 }, { error: { code: "IMG.0161", message: "forbidden" } })
+        : res,
   },
 ];

@@ -1,10 +1,11 @@
 // Runs the contract suite against the sandbox behind a fault proxy (or a transparent one).
-import { startSandbox } from "../../../src/sandbox/server.ts";
+
 import { loadConfigFile } from "../../../src/contract/config.ts";
 import { Contract } from "../../../src/contract/contract.ts";
-import { runContract, type RunResult } from "../../../src/contract/run.ts";
-import { sandboxConfigPath, type Fault } from "./catalogue.ts";
-import { startFaultProxy, type FaultHooks } from "./proxy.ts";
+import { type RunResult, runContract } from "../../../src/contract/run.ts";
+import { startSandbox } from "../../../src/sandbox/server.ts";
+import { type Fault, sandboxConfigPath } from "./catalogue.ts";
+import { type FaultHooks, startFaultProxy } from "./proxy.ts";
 
 const contract = Contract.load("ims");
 

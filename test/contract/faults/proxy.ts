@@ -28,7 +28,11 @@ export interface FaultHooks {
   /** Rewrites the request, or answers it without asking the server. */
   request?(request: ProxiedRequest): ProxiedRequest | ProxiedResponse;
   /** Rewrites the server's response; `forward` reaches the server directly. */
-  response?(request: ProxiedRequest, response: ProxiedResponse, forward: (request: ProxiedRequest) => Promise<ProxiedResponse>): ProxiedResponse | Promise<ProxiedResponse>;
+  response?(
+    request: ProxiedRequest,
+    response: ProxiedResponse,
+    forward: (request: ProxiedRequest) => Promise<ProxiedResponse>,
+  ): ProxiedResponse | Promise<ProxiedResponse>;
 }
 
 export interface RunningProxy {
@@ -43,11 +47,18 @@ const routes = Contract.load("ims").operations.map((op) => ({
   pattern: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "([^/]*)")}$`),
 }));
 
-function matchOperation(method: string, url: string): { operation: string | undefined; params: Record<string, string> } {
+function matchOperation(
+  method: string,
+  url: string,
+): { operation: string | undefined; params: Record<string, string> } {
   const path = url.split("?")[0] ?? "";
   for (const route of routes) {
     const match = route.method === method ? route.pattern.exec(path) : null;
-    if (match) return { operation: route.id, params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? "")])) };
+    if (match)
+      return {
+        operation: route.id,
+        params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? "")])),
+      };
   }
   return { operation: undefined, params: {} };
 }
@@ -58,17 +69,23 @@ export function forwardTo(upstream: string): (request: ProxiedRequest) => Promis
   return (request) =>
     new Promise((resolve, reject) => {
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([n]) => !hopByHop.has(n)));
-      if (request.body.length > 0 || request.method === "POST" || request.method === "PUT") headers["content-length"] = String(Buffer.byteLength(request.body));
-      const req = http.request(new URL(request.url, upstream), { method: request.method, headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const out: Record<string, string> = {};
-          for (const [n, v] of Object.entries(res.headers)) if (v !== undefined && !hopByHop.has(n)) out[n] = Array.isArray(v) ? v.join(", ") : v;
-          resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks).toString("utf8") });
-        });
-      });
+      if (request.body.length > 0 || request.method === "POST" || request.method === "PUT")
+        headers["content-length"] = String(Buffer.byteLength(request.body));
+      const req = http.request(
+        new URL(request.url, upstream),
+        { method: request.method, headers, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => {
+            const out: Record<string, string> = {};
+            for (const [n, v] of Object.entries(res.headers))
+              if (v !== undefined && !hopByHop.has(n)) out[n] = Array.isArray(v) ? v.join(", ") : v;
+            resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks).toString("utf8") });
+          });
+        },
+      );
       req.on("error", reject);
       req.end(request.body);
     });
@@ -82,10 +99,17 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks): Prom
     req.on("end", () => {
       void (async () => {
         const headers: Record<string, string> = {};
-        for (const [n, v] of Object.entries(req.headers)) if (v !== undefined) headers[n] = Array.isArray(v) ? v.join(", ") : v;
+        for (const [n, v] of Object.entries(req.headers))
+          if (v !== undefined) headers[n] = Array.isArray(v) ? v.join(", ") : v;
         const method = req.method ?? "GET";
         const url = req.url ?? "/";
-        const incoming: ProxiedRequest = { method, url, headers, body: Buffer.concat(chunks).toString("utf8"), ...matchOperation(method, url) };
+        const incoming: ProxiedRequest = {
+          method,
+          url,
+          headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+          ...matchOperation(method, url),
+        };
         let response: ProxiedResponse;
         try {
           const rewritten = hooks.request ? hooks.request(incoming) : incoming;
@@ -96,7 +120,11 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks): Prom
             if (hooks.response) response = await hooks.response(rewritten, response, forward);
           }
         } catch (err) {
-          response = { status: 502, headers: { "content-type": "text/plain" }, body: `fault proxy: ${(err as Error).message}` };
+          response = {
+            status: 502,
+            headers: { "content-type": "text/plain" },
+            body: `fault proxy: ${(err as Error).message}`,
+          };
         }
         if (res.destroyed) return;
         const body = Buffer.from(response.body, "utf8");

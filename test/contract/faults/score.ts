@@ -12,7 +12,9 @@ for (const fault of faults) {
   const hit = failed.includes(expected);
   if (hit) caught++;
   const others = failed.filter((c) => c !== expected);
-  console.log(`${hit ? "caught" : "MISSED"}  ${fault.id.padEnd(28)} ${expected}${others.length ? `  (also: ${others.join(", ")})` : ""}`);
+  console.log(
+    `${hit ? "caught" : "MISSED"}  ${fault.id.padEnd(28)} ${expected}${others.length ? `  (also: ${others.join(", ")})` : ""}`,
+  );
 }
 console.log(`\nfaults caught: ${caught}/${faults.length} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exitCode = caught === faults.length ? 0 : 1;
