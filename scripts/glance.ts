@@ -49,9 +49,11 @@ async function start(flags: StartFlags, out: (line: string) => void): Promise<Ru
     readyTimeoutMs: flags.readyTimeout,
   };
   if (flags.keep) options.keep = true;
-  const started = Date.now();
   const glance = await startGlance(options);
-  out(`Glance Zed at ${glance.baseUrl} (pid ${glance.pid}), ready with fixtures in ${Date.now() - started} ms`);
+  const { dbSyncMs, readyMs, fixturesMs } = glance.timings;
+  out(
+    `Glance Zed at ${glance.baseUrl} (pid ${glance.pid}): db_sync ${dbSyncMs} ms, first answer ${readyMs} ms later, fixtures ${fixturesMs} ms`,
+  );
   out(`  folder: ${glance.dir}\n  log:    ${glance.logFile}\n  config: ${glance.configFile}`);
   out(`  shared images: ${glance.fixtures.shareableImages.join(", ")}`);
   out(`  private image: ${glance.fixtures.privateImage}\n  public image:  ${glance.fixtures.publicImage}`);

@@ -52,6 +52,8 @@ export interface RunningGlance {
   configFile: string;
   fixtures: GlanceFixtures;
   pid: number;
+  /** How long each start-up step took, in ms. */
+  timings: { dbSyncMs: number; readyMs: number; fixturesMs: number };
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,14 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
   const conf = join(dir, "glance-api.conf");
 
   const dbLog = join(dir, "db-sync.log");
+  let mark = Date.now();
+  /** Milliseconds since the previous lap (or the start). */
+  const lap = (): number => {
+    const now = Date.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   try {
     const { stdout, stderr } = await promisify(execFile)(bin.manage, ["--config-file", conf, "db_sync"], {
       cwd: dir,
@@ -119,6 +129,7 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
     throw new GlanceError(`glance-manage db_sync failed (${e.message.split("\n")[0]}); log: ${dbLog}\n${tail(dbLog)}`);
   }
 
+  const dbSyncMs = lap();
   const logFile = join(dir, "glance-api.log");
   const log = openSync(logFile, "a");
   const child = spawn(bin.api, ["--config-file", conf], { cwd: dir, stdio: ["ignore", log, log] });
@@ -129,6 +140,7 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
     await stopChild(child);
     throw err;
   }
+  const readyMs = lap();
   const stop = async () => {
     await stopChild(child, 10_000);
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
@@ -163,7 +175,8 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
       configFile,
       `# ims-contract config for the Glance at ${baseUrl} (written by scripts/lib/glance.ts)\n${stringifyYaml(config)}`,
     );
-    return { baseUrl, dir, logFile, config, configFile, fixtures, pid: child.pid ?? 0, stop };
+    const timings = { dbSyncMs, readyMs, fixturesMs: lap() };
+    return { baseUrl, dir, logFile, config, configFile, fixtures, pid: child.pid ?? 0, timings, stop };
   } catch (err) {
     // The folder stays, so that the log named in the error can be read.
     await stopChild(child, 10_000);
