@@ -133,6 +133,10 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
   const logFile = join(dir, "glance-api.log");
   const log = openSync(logFile, "a");
   const child = spawn(bin.api, ["--config-file", conf], { cwd: dir, stdio: ["ignore", log, log] });
+  // If this process ends without calling stop(), glance-api must not outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   const baseUrl = `http://${host}:${port}`;
   try {
     await waitUntilReady(child, baseUrl, logFile, options.readyTimeoutMs ?? 60_000);
