@@ -4,6 +4,7 @@
 // written next to it. `stop()` ends the process and removes the folder.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
@@ -74,11 +75,21 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
-export function findGlance(): { api: string; manage: string } | undefined {
+export function findGlance(): { api: string; manage: string; python: string } | undefined {
   const api = which("glance-api");
   const manage = which("glance-manage");
-  return api && manage ? { api, manage } : undefined;
+  const python = which("python3");
+  return api && manage && python ? { api, manage, python } : undefined;
 }
+
+// Runs glance-api (argv[1:]) in this very process after asking Linux to send it SIGTERM when its
+// parent dies (prctl PR_SET_PDEATHSIG), so that no glance-api outlives the Node process that
+// started it, even when that one is killed (a test runner's timeout, Ctrl-C, SIGKILL).
+const dieWithParent = [
+  "import ctypes, os, signal, sys",
+  "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)",
+  "os.execv(sys.argv[1], sys.argv[1:])",
+].join("\n");
 
 function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (marker, name: string) => {
@@ -100,7 +111,8 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
   const bin = findGlance();
   if (!bin) throw new GlanceError(`glance-api is not installed. Install it with:\n  ${installHint}`);
   const host = options.host ?? "127.0.0.1";
-  const port = options.port || (await freePort(host));
+  // glance-api retries a busy port for 30 s before giving up; say so at once instead.
+  const port = options.port ? await assertFree(host, options.port) : await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), "ims-glance-"));
   const values = { dir, host, port, memberQuota: options.memberQuota ?? 128 };
   for (const name of ["glance-api.conf", "glance-api-paste.ini"])
@@ -132,11 +144,10 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
   const dbSyncMs = lap();
   const logFile = join(dir, "glance-api.log");
   const log = openSync(logFile, "a");
-  const child = spawn(bin.api, ["--config-file", conf], { cwd: dir, stdio: ["ignore", log, log] });
-  // If this process ends without calling stop(), glance-api must not outlive it.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.off("exit", killOnExit));
+  const child = spawn(bin.python, ["-c", dieWithParent, bin.api, "--config-file", conf], {
+    cwd: dir,
+    stdio: ["ignore", log, log],
+  });
   const baseUrl = `http://${host}:${port}`;
   try {
     await waitUntilReady(child, baseUrl, logFile, options.readyTimeoutMs ?? 60_000);
@@ -222,6 +233,17 @@ async function createImage(baseUrl: string, headers: Record<string, string>, bod
   if (response.status !== 201)
     throw new GlanceError(`creating the fixture image ${JSON.stringify(body)} got ${response.status}: ${text}`);
   return (JSON.parse(text) as { id: string }).id;
+}
+
+async function assertFree(host: string, port: number): Promise<number> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((listening, fail) => probe.once("error", fail).listen(port, host, () => listening()));
+  } catch (err) {
+    throw new GlanceError(`cannot start glance-api on ${host}:${port}: ${(err as Error).message}`);
+  }
+  await new Promise<void>((closed) => probe.close(() => closed()));
+  return port;
 }
 
 /** Polls `GET /versions` until it answers 200; fails early if the process exits. */

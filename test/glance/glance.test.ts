@@ -3,9 +3,10 @@
 // glance-zed.expected.yaml. Without glance-api installed the start fails, and so does this file
 // (on CI and locally alike): install it with scripts/glance/install.sh.
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningGlance, startGlance } from "../../scripts/lib/glance.ts";
+import { GlanceError, type RunningGlance, startGlance } from "../../scripts/lib/glance.ts";
 import { parseConfig } from "../../src/contract/config.ts";
 import { type RunResult, runContract } from "../../src/contract/run.ts";
 import { deviationsOf, loadDeviations } from "./deviations.ts";
@@ -46,5 +47,21 @@ describe("the contract suite against Glance Zed", () => {
     glance = undefined;
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe("startGlance", () => {
+  test("refuses a busy port at once, naming it", async () => {
+    const holder = createServer();
+    await new Promise<void>((listening) => holder.listen(0, "127.0.0.1", () => listening()));
+    const { port } = holder.address() as { port: number };
+    try {
+      const started = Date.now();
+      await expect(startGlance({ port })).rejects.toThrow(GlanceError);
+      await expect(startGlance({ port })).rejects.toThrow(`127.0.0.1:${port}`);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      holder.close();
+    }
   });
 });
