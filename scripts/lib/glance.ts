@@ -3,7 +3,17 @@
 // from request headers instead of Keystone; fixture images created; a ready contract-suite config
 // written next to it. `stop()` ends the process and removes the folder.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -148,6 +158,7 @@ export async function startGlance(options: GlanceOptions = {}): Promise<RunningG
     cwd: dir,
     stdio: ["ignore", log, log],
   });
+  closeSync(log); // the child has its own copy
   const baseUrl = `http://${host}:${port}`;
   try {
     await waitUntilReady(child, baseUrl, logFile, options.readyTimeoutMs ?? 60_000);
