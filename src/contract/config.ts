@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { type CheckName, checkNames, checkPresets } from "./checks.ts";
+import configSchema from "./config.schema.json" with { type: "json" };
 import type { Profile } from "./contract.ts";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -49,7 +50,7 @@ export interface ConfigOverrides {
 export function loadConfigFile(
   path: string,
   overrides: ConfigOverrides = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): ContractConfig {
   let text: string;
   try {
@@ -74,7 +75,7 @@ export function parseConfig(
   raw: unknown,
   source: string,
   overrides: ConfigOverrides = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): ContractConfig {
   const value = structuredClone(raw ?? {}) as Record<string, unknown>;
   if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(source, ["(root): must be an object"]);
@@ -84,7 +85,7 @@ export function parseConfig(
   if (!validate) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
     addFormats(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(configSchemaPath, "utf8")) as object);
+    validate = ajv.compile(configSchema);
   }
   if (!validate(value)) throw new ConfigError(source, describeErrors(validate.errors ?? []));
 
