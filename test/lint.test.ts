@@ -8,10 +8,14 @@ import { repoRoot } from "../src/spec/openapi.ts";
 it("biome check . reports nothing", () => {
   let output = "";
   try {
-    execFileSync(join(repoRoot, "node_modules", ".bin", "biome"), ["check", ".", "--error-on-warnings", "--colors=off"], {
-      cwd: repoRoot,
-      stdio: "pipe",
-    });
+    execFileSync(
+      join(repoRoot, "node_modules", ".bin", "biome"),
+      ["check", ".", "--error-on-warnings", "--colors=off"],
+      {
+        cwd: repoRoot,
+        stdio: "pipe",
+      },
+    );
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer };
     output = `${e.stdout ?? ""}${e.stderr ?? error}`;
