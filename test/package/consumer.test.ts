@@ -91,6 +91,14 @@ try { parseConfig({ baseUrl: 42 }, "inline"); } catch (error) { if (error instan
 console.log(JSON.stringify({ passed: result.passed, checks: [...new Set(result.cells.map((c) => c.check))], rejected }));
 `;
 
+/** The README's TypeScript example that imports from `entry`: it must compile as it stands. */
+function readmeExample(entry: string): string {
+  const blocks = readFileSync(join(repoRoot, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm);
+  const example = [...blocks].map((m) => m[1] ?? "").find((code) => code.includes(`from "${entry}"`));
+  if (!example) throw new Error(`the README has no TypeScript example importing ${entry}`);
+  return example;
+}
+
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), "ims-sharing-consumer-"));
   // A real pack (its prepack builds dist/); --json lists exactly what --dry-run would.
@@ -101,20 +109,16 @@ beforeAll(async () => {
   packed = info.files.map((f) => f.path);
 
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  const tsconfig = (name: string, options: object, file: string) =>
-    writeFileSync(
-      join(project, name),
-      JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, files: [file] }),
-    );
-  tsconfig(
-    "tsconfig.strict.json",
-    { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true },
-    "consumer.ts",
-  );
-  tsconfig("tsconfig.loose.json", { strict: false }, "consumer.ts");
-  tsconfig("tsconfig.bad.json", { strict: true }, "bad.ts");
+  const tsconfig = (name: string, options: object, files: string[]) =>
+    writeFileSync(join(project, name), JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, files }));
+  const consumers = ["consumer.ts", "readme-contract.ts"];
+  const strict = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
+  tsconfig("tsconfig.strict.json", strict, consumers);
+  tsconfig("tsconfig.loose.json", { strict: false }, consumers);
+  tsconfig("tsconfig.bad.json", { strict: true }, ["bad.ts"]);
   writeFileSync(join(project, "consumer.ts"), typedConsumer);
   writeFileSync(join(project, "bad.ts"), badConsumer);
+  writeFileSync(join(project, "readme-contract.ts"), readmeExample("ims-sharing/contract"));
   writeFileSync(join(project, "run-contract.mjs"), contractConsumer);
   copyFileSync(join(repoRoot, "src", "contract", "examples", "sandbox.yaml"), join(project, "sandbox.yaml"));
 
@@ -168,13 +172,15 @@ describe("the tarball", () => {
 describe.concurrent("the installed package's types", () => {
   const tsc = (config: string) => run(bin("tsc"), ["-p", config], project);
 
-  it("type-check a consumer of the client, types and contract under a strict tsconfig", async ({ expect }) => {
+  it("type-check a consumer of the client, types and contract, and the README's example, under a strict tsconfig", async ({
+    expect,
+  }) => {
     const result = await tsc("tsconfig.strict.json");
     expect(result.output).toBe("");
     expect(result.code).toBe(0);
   }, 60_000);
 
-  it("type-check the same consumer under a non-strict tsconfig", async ({ expect }) => {
+  it("type-check the same consumers under a non-strict tsconfig", async ({ expect }) => {
     const result = await tsc("tsconfig.loose.json");
     expect(result.output).toBe("");
     expect(result.code).toBe(0);
