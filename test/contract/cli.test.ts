@@ -1,5 +1,5 @@
 // The ims-contract command: progress, table, failure details and exit code, the JUnit and JSON
-// reports, and the `ims-contract` bin run as a separate process.
+// reports, and the CLI run as a separate process (the installed bin itself: test/package/).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -134,21 +134,20 @@ describe("options", () => {
   });
 });
 
-describe("the ims-contract bin", () => {
-  const bin = join(repoRoot, "scripts", "ims-contract.mjs");
+describe("the CLI run as a process", () => {
+  const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+  const bin = join(repoRoot, "src", "contract", "cli.ts");
   const exec = promisify(execFile);
 
   test("runs from another directory and exits 0 against the sandbox", async () => {
-    const { stdout } = await exec(
-      process.execPath,
-      [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"],
-      { cwd: tmpdir() },
-    );
+    const { stdout } = await exec(tsx, [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"], {
+      cwd: tmpdir(),
+    });
     expect(stdout).toMatch(/^PASSED: /m);
   });
 
   test("exits 2 on a config it cannot read", async () => {
-    const failure = await exec(process.execPath, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch(
+    const failure = await exec(tsx, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch(
       (err: { code: number; stdout: string }) => err,
     );
     expect(failure).toMatchObject({ code: 2, stdout: expect.stringContaining("cannot read the file") });
