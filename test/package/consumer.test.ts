@@ -133,6 +133,10 @@ describe("the tarball", () => {
     const strays = packed.filter((path) => !/^(dist|generated|openapi)\/|^(README\.md|package\.json)$/.test(path));
     expect(strays).toEqual([]);
     expect(packed.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
+    // dist/ mirrors only the compiled parts of src/ (the sandbox and the docs builder stay out).
+    expect(new Set(packed.filter((path) => path.startsWith("dist/")).map((path) => path.split("/")[1]))).toEqual(
+      new Set(["client", "contract", "spec"]),
+    );
     expect(packed).toEqual(
       expect.arrayContaining([
         "dist/client/index.js",
