@@ -3,17 +3,17 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checkNames } from "../../src/contract/checks.ts";
 import { main } from "../../src/contract/cli.ts";
 import type { RunResult } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
+import { repoRoot } from "../../src/spec/openapi.ts";
 import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
 import { type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
-const repoRoot = resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "ims-contract-cli-"));
 
 let sandbox: Sandbox;
