@@ -49,7 +49,7 @@ describe("the routes", () => {
     );
   });
 
-  it("answer with the Allow header the spec's methods give", async () => {
+  it("answer with the Allow header the spec's methods give, with HEAD wherever GET is", async () => {
     const app = buildApp({
       catalog: new Catalog(loadSeedFile(defaultSeedPath)),
       members: {} as MemberRules,
@@ -58,10 +58,10 @@ describe("the routes", () => {
       contract: loadContract(),
     });
     const allow = async (url: string) => (await app.inject({ method: "PATCH", url })).headers.allow;
-    expect(await allow("/v2/images/x/members")).toBe("GET, POST");
-    expect(await allow("/v2/images/x/members/y")).toBe("GET, PUT, DELETE");
+    expect(await allow("/v2/images/x/members")).toBe("GET, HEAD, POST");
+    expect(await allow("/v2/images/x/members/y")).toBe("GET, HEAD, PUT, DELETE");
     expect(await allow("/v1/cloudimages/members")).toBe("POST");
-    expect(await allow("/v1/p/jobs/j")).toBe("GET");
+    expect(await allow("/v1/p/jobs/j")).toBe("GET, HEAD");
     await app.close();
   });
 });

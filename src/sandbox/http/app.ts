@@ -9,7 +9,14 @@ import type { Catalog } from "../seed.ts";
 import type { Contract } from "../spec.ts";
 import { authentication } from "./auth.ts";
 import { jsonBodiesOnly } from "./content-types.ts";
-import { errorHandler, familyOfRequest, frameworkErrors, requestIdHeader, requestIdValue } from "./errors.ts";
+import {
+  clientErrorHandler,
+  errorHandler,
+  familyOfRequest,
+  frameworkErrors,
+  requestIdHeader,
+  requestIdValue,
+} from "./errors.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { registerOpenStackDocuments } from "./openstack.ts";
 import { registerOperations } from "./routes.ts";
@@ -29,12 +36,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimit,
-    exposeHeadRoutes: false,
+    // HEAD wherever GET is served (RFC 9110, 9.3.2): Fastify adds a HEAD route for each GET route.
+    exposeHeadRoutes: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 500 },
     // The family's form of the id (IMS or OpenStack) is only known once the route is; see requestIdValue.
     genReqId: () => randomUUID(),
     frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(deps.contract.validatorCompiler);
   app.setErrorHandler(errorHandler(deps.bodyLimit));
@@ -56,7 +65,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const authenticate = authentication(app, deps.catalog);
   registerOperations(app, deps.contract.operations, { members: deps.members, batch: deps.batch, authenticate });
   const documents = registerOpenStackDocuments(app, authenticate);
-  const specPaths = new Map(deps.contract.operations.map((op) => [op.path, op.allow]));
+  const specPaths = new Map(deps.contract.operations.map((op) => [op.path, withHead(op.allow)]));
   app.setNotFoundHandler(notFoundHandler([...[...specPaths].map(([path, allow]) => ({ path, allow })), ...documents]));
   return app;
+}
+
+/** The methods served on a path: the spec's, with HEAD after GET. */
+function withHead(allow: readonly string[]): string[] {
+  return allow.flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method]));
 }

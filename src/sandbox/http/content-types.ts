@@ -1,5 +1,5 @@
 // Which request bodies the sandbox reads: JSON only, and nothing at all for operations that take no body.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, preParsingHookHandler } from "fastify";
 
 /** Only JSON bodies: Fastify's built-in text/plain parser is dropped, so other types answer 415. */
 export function jsonBodiesOnly(app: FastifyInstance): void {
@@ -7,10 +7,22 @@ export function jsonBodiesOnly(app: FastifyInstance): void {
 }
 
 /**
- * For a context whose operations take no body: whatever body comes along is read and dropped
- * (glanceclient sends DELETE with Content-Type: application/octet-stream).
+ * A `preParsing` hook for operations that take no body: whatever body comes along is read and
+ * dropped (glanceclient sends DELETE with Content-Type: application/octet-stream). Its framing
+ * headers are removed before Fastify looks at them, so neither its size nor its Content-Type (even
+ * an empty one) can turn the request into a 413 or 415 that the operation does not declare.
  */
-export function ignoreBodies(context: FastifyInstance): void {
-  context.removeAllContentTypeParsers();
-  context.addContentTypeParser("*", { parseAs: "buffer" }, (_request, _body, done) => done(null, undefined));
-}
+export const ignoreBody: preParsingHookHandler = (request, _reply, payload, done) => {
+  const headers = request.raw.headers;
+  if (
+    headers["content-type"] !== undefined ||
+    headers["content-length"] !== undefined ||
+    headers["transfer-encoding"] !== undefined
+  ) {
+    payload.resume();
+    delete headers["content-type"];
+    delete headers["content-length"];
+    delete headers["transfer-encoding"];
+  }
+  done(null, payload);
+};

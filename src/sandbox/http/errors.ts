@@ -1,6 +1,7 @@
 // One place that turns everything that goes wrong into the answer the contract declares: the error
 // family (JSON shape and request-id header) of the route that matched, the status, and the message.
 import { randomUUID } from "node:crypto";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { describeError, type ErrorObject } from "../../spec/ajv.ts";
 import { ApiError, type ErrorFamily, errorBody, familyOf, ImsCode, quote } from "../errors.ts";
@@ -113,7 +114,59 @@ export function errorHandler(bodyLimit: number) {
   };
 }
 
-/** Errors Fastify's router raises before a route is chosen (a URL it cannot decode, a parameter too long). */
+/** Errors Fastify's router raises before a route is chosen: a URL it cannot decode, a path parameter too long. */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendError(request, reply, 400, `The request could not be understood: ${error.message}`);
+  const path = quote(request.url);
+  const message =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? `A path parameter is too long: ${path}.`
+      : `The request path is not valid percent-encoding: ${path}.`;
+  return sendError(request, reply, 400, message);
+}
+
+/** What each refusal of Node's HTTP parser means, in words (codes of llhttp). */
+const parserErrors: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "The request's header section is larger than the server's limit of 16 KiB.",
+  HPE_INVALID_METHOD: "The request method is not one this server knows; methods are upper case.",
+  HPE_INVALID_URL: "The request target is not a valid URL; characters outside ASCII must be percent-encoded.",
+  HPE_INVALID_HEADER_TOKEN: "A header name or value holds characters that HTTP does not allow.",
+  HPE_UNEXPECTED_CONTENT_LENGTH:
+    "The request has more than one Content-Length, or Content-Length and Transfer-Encoding.",
+  HPE_INVALID_TRANSFER_ENCODING: "The request's Transfer-Encoding is not valid, or comes with a Content-Length.",
+  HPE_INVALID_CONTENT_LENGTH: "The request's Content-Length is not a valid number.",
+  HPE_PAUSED_H2_UPGRADE: "This server speaks HTTP/1.1 only.",
+  HPE_INVALID_VERSION: "This server speaks HTTP/1.1 only.",
+};
+
+/** The request target of a raw request the parser refused, read from its request line; `/` when there is none. */
+function requestTarget(rawPacket: unknown): string {
+  if (!Buffer.isBuffer(rawPacket)) return "/";
+  const line = rawPacket.subarray(0, 4096).toString("latin1").split("\r\n", 1)[0] ?? "";
+  return line.split(" ")[1] ?? "/";
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refused never reaches a route, so
+ * it is answered here, on the socket, with 400 in the error shape and request-id header of the
+ * family its path belongs to. A reset connection or one that timed out is closed without an answer.
+ */
+export function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || error.code === "ERR_HTTP_REQUEST_TIMEOUT" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const family = familyOf(normalizedPath(requestTarget(error.rawPacket)));
+  const message = parserErrors[error.code ?? ""] ?? "The request is not valid HTTP/1.1.";
+  const body = JSON.stringify(errorBody(family, 400, message, ImsCode.badRequest));
+  socket.end(
+    [
+      "HTTP/1.1 400 Bad Request",
+      "Content-Type: application/json; charset=utf-8",
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      `${requestIdHeader(family)}: ${requestIdValue(family)}`,
+      "Connection: close",
+      "",
+      body,
+    ].join("\r\n"),
+  );
 }

@@ -114,6 +114,6 @@ export function registerOpenStackDocuments(app: FastifyInstance, authenticate: o
   }
   return ["/", "/versions", ...Object.keys(schemaDocuments).map((name) => `/v2/schemas/${name}`)].map((path) => ({
     path,
-    allow: ["GET"],
+    allow: ["GET", "HEAD"],
   }));
 }

@@ -6,7 +6,7 @@ import type { BatchSharing } from "../batch.ts";
 import type { MemberRules } from "../members.ts";
 import type { RouteSpec } from "../spec.ts";
 import type { AddImageMemberRequest, BatchAddImageMembersRequest, UpdateImageMemberRequest } from "../types.ts";
-import { ignoreBodies } from "./content-types.ts";
+import { ignoreBody } from "./content-types.ts";
 
 /** A request that passed its route's schema: its path parameters are there and well-formed. */
 type Valid = FastifyRequest<{ Params: Record<string, string> }>;
@@ -59,18 +59,13 @@ export function registerOperations(
       schema: op.schema,
       config: { family: op.family },
       onRequest: deps.authenticate,
+      ...(op.schema.body === undefined ? { preParsing: ignoreBody } : {}),
       handler(request, reply) {
         const outcome = handler(request as Valid);
         return reply.code(outcome.status).send(outcome.body);
       },
     };
   };
-  // Every route is built first, so that a missing handler stops buildApp itself.
-  const withBody = operations.filter((o) => o.schema.body !== undefined).map(routeFor);
-  const withoutBody = operations.filter((o) => o.schema.body === undefined).map(routeFor);
-  for (const route of withBody) app.route(route);
-  app.register(async (bodyless) => {
-    ignoreBodies(bodyless);
-    for (const route of withoutBody) bodyless.route(route);
-  });
+  // Every route is built before the first is added, so that a missing handler adds none.
+  for (const route of operations.map(routeFor)) app.route(route);
 }
