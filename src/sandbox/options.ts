@@ -25,7 +25,7 @@ export const integerSettings = {
   jobChunkSize: {
     flag: "--job-chunk-size <n>",
     help: "image x project pairs a job writes per transaction",
-    default: 200,
+    default: 500,
     min: 1,
     max: 10_000,
   },

@@ -29,7 +29,7 @@ export interface SandboxOptions {
   seed?: string | Seed;
   /** Members an image may have, 1 to 256. Default 256. */
   memberLimit?: number;
-  /** Pairs a job writes per transaction. Default 200. */
+  /** Pairs a job writes per transaction. Default 500. */
   jobChunkSize?: number;
   /** Pause before each job chunk, in milliseconds, to watch jobs progress. Default 0. */
   jobDelayMs?: number;

@@ -2,21 +2,14 @@
 // shared Ajv, token checks, JSON-only bodies, the OpenStack documents, 404/405, and one error
 // handler that answers everything in the route family's shape with its request-id header.
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type onRequestHookHandler } from "fastify";
 import type { BatchSharing } from "../batch.ts";
 import type { MemberRules } from "../members.ts";
 import type { Catalog } from "../seed.ts";
 import type { Contract } from "../spec.ts";
 import { authentication } from "./auth.ts";
 import { jsonBodiesOnly } from "./content-types.ts";
-import {
-  clientErrorHandler,
-  errorHandler,
-  familyOfRequest,
-  frameworkErrors,
-  requestIdHeader,
-  requestIdValue,
-} from "./errors.ts";
+import { clientErrorHandler, errorHandler, frameworkErrors, requestIdHeader, requestIdValue } from "./errors.ts";
 import { notFoundHandler } from "./not-found.ts";
 import { registerOpenStackDocuments } from "./openstack.ts";
 import { registerOperations } from "./routes.ts";
@@ -49,10 +42,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(errorHandler(deps.bodyLimit));
   jsonBodiesOnly(app);
 
-  app.addHook("onRequest", (request, reply, done) => {
-    const family = familyOfRequest(request);
-    reply.header(requestIdHeader(family), requestIdValue(family, request.id));
-    done();
+  // Each route stamps its family's request-id header from the start, its family being known when
+  // it is added; paths no route serves, and errors before routing, get theirs in sendError.
+  app.addHook("onRoute", (route) => {
+    const family = route.config?.family;
+    if (!family) return;
+    const header = requestIdHeader(family);
+    const stamp: onRequestHookHandler = (request, reply, done) => {
+      reply.header(header, requestIdValue(family, request.id));
+      done();
+    };
+    route.onRequest = [stamp, ...[route.onRequest ?? []].flat()];
   });
   const log = deps.log;
   if (log) {
