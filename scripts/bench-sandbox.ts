@@ -323,7 +323,7 @@ async function main() {
     ...(values.compare ? [["before", resolve(values.compare)] as [string, string]] : []),
     ["sandbox", root],
   ];
-  checkouts: for (const [checkoutName, checkout] of checkouts) {
+  nextCheckout: for (const [checkoutName, checkout] of checkouts) {
     for (const [name, file] of [
       ["memory", ":memory:"],
       ["WAL file", join(dir, `batch-${checkoutName}.sqlite`)],
@@ -338,7 +338,7 @@ async function main() {
         } catch (error) {
           // A checkout older than the modules this timing loads (src/sandbox/access.ts, options.ts).
           console.log(`batch 25,600 pairs ${checkoutName}: not measured (${(error as Error).message})`);
-          continue checkouts;
+          continue nextCheckout;
         }
       }
       const times = runs.map((run) => run.seconds);
