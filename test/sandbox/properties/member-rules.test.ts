@@ -22,7 +22,7 @@ import {
 } from "./member-model.ts";
 import { replayOptions } from "./replay.ts";
 
-const numRuns = 150;
+const numRuns = 100;
 const maxCommands = 30;
 /** Small, so that bursts and sequences reach it. */
 const memberLimit = 4;
@@ -149,36 +149,57 @@ async function resetSandbox(): Promise<void> {
   }
 }
 
-// Actions, leaning towards the ones the rules are about: owners sharing their images, members answering.
-const imageIds = fc.constantFrom(...images.keys(), missingImage);
-const ownImage = fc.constantFrom(...[...images.values()].filter((i) => i.visibility !== "public"));
+// Actions, leaning towards the ones the rules are about (owners sharing, members answering) and
+// towards two images, so that members of one image meet each other.
+const shareable = [...images.values()].filter((i) => i.visibility !== "public");
+const ownImage = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...shareable.slice(0, 2)) },
+  fc.constantFrom(...shareable),
+);
+const target = fc.oneof(
+  { weight: 4, arbitrary: ownImage.map((i) => i.id) },
+  fc.constantFrom(...images.keys(), missingImage),
+);
 const member = fc.constantFrom(...candidates);
 const caller = fc.constantFrom(...callers);
 const status = fc.constantFrom(...statuses);
 const action: fc.Arbitrary<Action> = fc.oneof(
   {
-    weight: 3,
+    weight: 4,
     arbitrary: fc
       .record({ image: ownImage, member })
       .map(({ image, member }) => ({ kind: "add", caller: image.owner, image: image.id, member }) as const),
   },
-  fc.record({ kind: fc.constant("add" as const), caller, image: imageIds, member }),
-  fc.record({ kind: fc.constant("list" as const), caller, image: imageIds }),
-  fc.record({ kind: fc.constant("show" as const), caller, image: imageIds, member }),
+  fc.record({ kind: fc.constant("add" as const), caller, image: target, member }),
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("list" as const), caller, image: target }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("show" as const), caller, image: target, member }) },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc
-      .record({ image: imageIds, member: fc.constantFrom(...callers), status })
+      .record({ image: target, member: caller, status })
       .map(({ image, member, status }) => ({ kind: "update", caller: member, image, member, status }) as const),
   },
-  fc.record({ kind: fc.constant("update" as const), caller, image: imageIds, member, status }),
+  fc.record({ kind: fc.constant("update" as const), caller, image: target, member, status }),
   {
     weight: 2,
     arbitrary: fc
       .record({ image: ownImage, member })
       .map(({ image, member }) => ({ kind: "remove", caller: image.owner, image: image.id, member }) as const),
   },
-  fc.record({ kind: fc.constant("remove" as const), caller, image: imageIds, member }),
+  fc.record({ kind: fc.constant("remove" as const), caller, image: target, member }),
+);
+
+/** The actions that change state, each by the one project allowed to take it. */
+const change: fc.Arbitrary<Action> = fc.oneof(
+  fc
+    .record({ image: ownImage, member })
+    .map(({ image, member }): Action => ({ kind: "add", caller: image.owner, image: image.id, member })),
+  fc
+    .record({ image: ownImage, member })
+    .map(({ image, member }): Action => ({ kind: "remove", caller: image.owner, image: image.id, member })),
+  fc
+    .record({ image: ownImage, member: caller, status })
+    .map(({ image, member, status }): Action => ({ kind: "update", caller: member, image: image.id, member, status })),
 );
 
 const commands = fc.commands(
@@ -186,22 +207,29 @@ const commands = fc.commands(
     action.map((a) => new Single(a)),
     action.map((a) => new Single(a)),
     // The same request many times at once: one wins, the rest are told why not.
-    fc.tuple(action, fc.integer({ min: 2, max: 10 })).map(([a, n]) => new Burst(Array(n).fill(a))),
-    // Different requests at once, all on one image so that they conflict.
-    fc.tuple(ownImage, fc.array(fc.tuple(fc.nat(), member, caller, status), { minLength: 2, maxLength: 5 })).map(
-      ([image, picks]) =>
-        new Burst(
-          picks.map(([n, m, answering, s]): Action => {
-            const kinds: Action[] = [
-              { kind: "add", caller: image.owner, image: image.id, member: m },
-              { kind: "remove", caller: image.owner, image: image.id, member: m },
-              { kind: "update", caller: answering, image: image.id, member: answering, status: s },
-              { kind: "list", caller: image.owner, image: image.id },
-            ];
-            return kinds[n % kinds.length] as Action;
-          }),
-        ),
-    ),
+    fc.tuple(change, fc.integer({ min: 2, max: 10 })).map(([a, n]) => new Burst(Array(n).fill(a))),
+    // Different requests at once, on one image and at most two members, so that they conflict.
+    fc
+      .tuple(
+        ownImage,
+        fc.subarray(callers, { minLength: 1, maxLength: 2 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), status), { minLength: 2, maxLength: 5 }),
+      )
+      .map(
+        ([image, pair, picks]) =>
+          new Burst(
+            picks.map(([n, k, s]): Action => {
+              const m = pair[k % pair.length] as string;
+              const kinds: Action[] = [
+                { kind: "add", caller: image.owner, image: image.id, member: m },
+                { kind: "remove", caller: image.owner, image: image.id, member: m },
+                { kind: "update", caller: m, image: image.id, member: m, status: s },
+                { kind: "list", caller: m, image: image.id },
+              ];
+              return kinds[n % kinds.length] as Action;
+            }),
+          ),
+      ),
   ],
   { maxCommands },
 );
