@@ -2,7 +2,8 @@
 // parts, with broken framing) sent over loopback to an in-process sandbox. Whatever comes in, the
 // answer must be one the spec allows: no 5xx, only declared statuses, every body in its declared
 // schema (errors in their route family's shape, within the spec's length limits), declared headers
-// present. Set FC_SEED (and FC_PATH) to replay a failure fast-check reported.
+// present. To replay a failure, run that one test (vitest -t) with FC_SEED and FC_PATH set to what
+// fast-check printed.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../../src/sandbox/server.ts";

@@ -1,7 +1,8 @@
 // Model-based test of the member rules: random sequences of adds, lists, shows, answers and
 // removals by the seed's projects, single or fired as concurrent bursts, run against the sandbox
 // and the in-memory model of member-model.ts. A single request must be told what the model says; a
-// burst must be explained by some order of its requests. Set FC_SEED (and FC_PATH) to replay.
+// burst must be explained by some order of its requests. To replay a failure, set FC_SEED, FC_PATH
+// and FC_REPLAY_PATH to what fast-check printed.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultSeedPath, loadSeedFile } from "../../../src/sandbox/seed.ts";
@@ -231,7 +232,8 @@ const commands = fc.commands(
           ),
       ),
   ],
-  { maxCommands },
+  // fast-check prints a replayPath next to a failing command list; FC_REPLAY_PATH replays it with FC_SEED and FC_PATH.
+  { maxCommands, ...(process.env.FC_REPLAY_PATH === undefined ? {} : { replayPath: process.env.FC_REPLAY_PATH }) },
 );
 
 describe("the member rules", () => {
