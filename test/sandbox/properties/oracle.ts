@@ -19,8 +19,6 @@ export interface Oracle {
    * `malformed`: the request's framing was broken, so the server cannot be held to HEAD's "no body".
    */
   problems(method: string, target: string, reply: RawReply, malformed?: boolean): string[];
-  /** The operation a request reaches (HEAD reaches the GET of its path), or undefined. */
-  operationOf(method: string, target: string): SpecOperation | undefined;
 }
 
 export function specOracle(doc: OpenApiDocument, validator: SchemaValidator): Oracle {
@@ -30,6 +28,7 @@ export function specOracle(doc: OpenApiDocument, validator: SchemaValidator): Or
   }));
   const families = familiesOf(operations.map((o) => o.op));
 
+  /** The operation a request reaches (HEAD reaches the GET of its path), or undefined. */
   const operationOf = (method: string, target: string): SpecOperation | undefined => {
     const path = normalizePath(target);
     const onPath = operations.filter((o) => o.pattern.test(path)).map((o) => o.op);
@@ -94,7 +93,7 @@ export function specOracle(doc: OpenApiDocument, validator: SchemaValidator): Or
     return errors.length > 0 ? [`header ${name}: ${JSON.stringify(value)} ${errors.join("; ")}`] : [];
   };
 
-  return { problems, operationOf };
+  return { problems };
 }
 
 /** Route families by first path segment, from the operations that live under it. */

@@ -47,12 +47,13 @@ export function exchange(
         reject(error);
       }
     });
-    socket.end(request);
+    // Not end(): a half-closed connection makes Node's server drop a response still in the making.
+    socket.write(request);
   });
 }
 
 /** `head`: the response answers a HEAD request, so it has no body whatever its Content-Length says. */
-export function parseResponse(raw: Buffer, head = false): RawReply {
+function parseResponse(raw: Buffer, head = false): RawReply {
   const headEnd = raw.indexOf("\r\n\r\n");
   if (headEnd < 0) throw new RawHttpError(`incomplete response head: ${JSON.stringify(raw.toString("latin1"))}`);
   const [statusLine = "", ...lines] = raw.subarray(0, headEnd).toString("latin1").split("\r\n");

@@ -28,7 +28,7 @@ export interface FuzzRequest {
   framing?: FramingFault;
 }
 
-/** Values the requests mix in: tokens, ids from the seed and from the running sandbox. */
+/** Values the requests mix in besides those of the schemas (ids come in through the schema hints). */
 export interface FuzzPools {
   tokens: readonly string[];
 }
