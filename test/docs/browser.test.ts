@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docsDocuments } from "../../scripts/build-docs.ts";
+import { docsDocuments } from "../../src/docs/build.ts";
 import type { JsonObject } from "../../src/docs/overlay.ts";
 import {
   deref,

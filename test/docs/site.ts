@@ -1,8 +1,8 @@
 // Builds the docs site into a scratch folder and serves it on a free port, for the docs tests.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildDocs, type DocsBuildReport, repoRoot } from "../../scripts/build-docs.ts";
 import { type StaticServer, serveStatic } from "../../scripts/lib/static-server.ts";
+import { buildDocs, type DocsBuildReport, repoRoot } from "../../src/docs/build.ts";
 
 export interface ServedSite {
   report: DocsBuildReport;
