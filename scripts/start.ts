@@ -85,11 +85,6 @@ async function serve(opts: ReturnType<typeof parseOptions>): Promise<void> {
     throw new Error(`${docsDir} has no index.html: run without --no-build (or \`npm run docs\`) first`);
 
   const host = opts.host;
-  docs = await serveStatic({ root: docsDir, host, port: opts.docsPort }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
-      error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message,
-    );
-  });
   // allSettled, not all: a server that did start must be stopped even when the other one failed.
   const started = await Promise.allSettled([
     // Prism's own start-up lines list every route; only its request log is shown.
@@ -112,10 +107,21 @@ async function serve(opts: ReturnType<typeof parseOptions>): Promise<void> {
       void stopAll(1);
     });
   }
+  docs = await serveStatic({
+    root: docsDir,
+    host,
+    port: opts.docsPort,
+    // The explorer on try/ sends its requests through these, same-origin.
+    proxy: { "/try/mock": mock.url, "/try/sandbox": sandbox.url },
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(
+      error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message,
+    );
+  });
 
   console.log(`
 IMS image-sharing, serving on ${host} (Ctrl-C stops everything):
-  docs     ${docs.url}
+  docs     ${docs.url}   reference in English and Chinese; API explorer on ${docs.url}try/
   mock     ${mock.url}   Prism: examples from the spec, any X-Auth-Token; Prefer: code=NNN / example=NAME
   sandbox  ${sandbox.url}   stateful; tokens owner-token, member-token, member2-token, stranger-token
 `);

@@ -2,7 +2,7 @@
 // both languages render every operation, with examples and code samples, and need no outside host.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docsDocuments } from "../../src/docs/build.ts";
 import type { JsonObject } from "../../src/docs/overlay.ts";
@@ -14,19 +14,9 @@ import {
   operations,
   type ResponseObject,
 } from "../../src/spec/openapi.ts";
+import { launchChromium } from "./chromium.ts";
 import { buildAndServe, type ServedSite, screenshotDir } from "./site.ts";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const launchArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // Redoc's "API docs by Redocly" badge always points at this logo; the page falls back to text when it
 // cannot load. It is the only outside request the page may make, and the test blocks it too.
 const harmlessOutside = new Set([
@@ -39,11 +29,7 @@ let browser: Browser;
 let documents: { en: JsonObject; zh: JsonObject };
 
 beforeAll(async () => {
-  [site, browser, documents] = await Promise.all([
-    buildAndServe(),
-    chromium.launch({ executablePath: chromiumPath, args: launchArgs }),
-    docsDocuments(),
-  ]);
+  [site, browser, documents] = await Promise.all([buildAndServe(), launchChromium(), docsDocuments()]);
   mkdirSync(screenshotDir, { recursive: true });
 });
 afterAll(async () => {

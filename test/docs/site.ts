@@ -10,11 +10,11 @@ export interface ServedSite {
   close(): Promise<void>;
 }
 
-export async function buildAndServe(): Promise<ServedSite> {
+export async function buildAndServe(options: { proxy?: Record<string, string> } = {}): Promise<ServedSite> {
   mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
   const outDir = mkdtempSync(join(repoRoot, ".tmp", "docs-site-"));
   const report = await buildDocs({ outDir });
-  const server = await serveStatic({ root: outDir });
+  const server = await serveStatic({ root: outDir, ...options });
   return {
     report,
     server,
