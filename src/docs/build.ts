@@ -22,7 +22,7 @@ import { type Labels, loadLabels, translateSampleComments } from "./labels.ts";
 import { renderLanding } from "./landing.ts";
 import { applyOverlay, type JsonObject, loadOverlay, type StaleAction, staleActions } from "./overlay.ts";
 import { addTryLinks, linkOperationNames } from "./prose.ts";
-import { resolveOwnResponses } from "./responses.ts";
+import { operationsOf, resolveOwnResponses } from "./responses.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const docsSiteDir = join(repoRoot, "docs-site");
@@ -115,7 +115,6 @@ export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBui
         lang: "en",
         title: `${String((en.info as JsonObject).title)} · reference`,
         template: { lang: "en", otherLang: "zh-CN", otherLabel: "中文", homeLabel: "Home", navLabel: "Language" },
-        sampleLabels: {},
         downloads: [
           { title: "openapi.yaml", url: "../openapi.yaml" },
           { title: "openapi.json", url: "../openapi.json" },
@@ -125,7 +124,6 @@ export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBui
         lang: "zh-CN",
         title: `${String((zh.info as JsonObject).title)} · 参考文档`,
         template: { lang: "zh-CN", otherLang: "en", otherLabel: "English", homeLabel: "首页", navLabel: "语言" },
-        sampleLabels: { Payload: labels.exact.Payload ?? "Payload" },
         labels,
         downloads: [
           // Relative to the folder, so /zh-CN (no slash) also offers the Chinese file.
@@ -161,8 +159,6 @@ interface PageOptions {
   title: string;
   template: Record<string, string>;
   downloads: { title: string; url: string }[];
-  /** Sample menu labels to show in place of the English ones. */
-  sampleLabels: Record<string, string>;
   /** Interface labels for docs-site/page.js to translate (zh-CN only). */
   labels?: Labels;
 }
@@ -181,9 +177,7 @@ async function renderPage(source: string, output: string, page: PageOptions): Pr
     "--openapi",
     JSON.stringify({
       downloadUrls: page.downloads,
-      codeSamples: {
-        languages: sampleLanguages.map((l) => ({ ...l, label: page.sampleLabels[l.label] ?? l.label })),
-      },
+      codeSamples: { languages: sampleLanguages },
     }),
     ...Object.entries(page.template).map(([key, value]) => `--templateOptions.${key}=${value}`),
   ];
@@ -223,5 +217,22 @@ function writeTryPage(dir: string, en: JsonObject): void {
     copyFileSync(join(swaggerUiDir, asset), join(dir, asset));
   copyFileSync(join(docsSiteDir, "try.html"), join(dir, "index.html"));
   copyFileSync(join(docsSiteDir, "try.js"), join(dir, "try.js"));
-  writeFileSync(join(dir, "spec.js"), `window.imsSpec = ${JSON.stringify(en).replaceAll("<", "\\u003c")};\n`);
+  const spec = JSON.stringify(withOperationParameters(en)).replaceAll("<", "\\u003c");
+  writeFileSync(join(dir, "spec.js"), `window.imsSpec = ${spec};\n`);
+}
+
+/**
+ * A copy of `doc` with each path's shared parameters repeated in its operations: Swagger UI fills a
+ * parameter's example into the try-it form only when the operation itself lists the parameter.
+ */
+function withOperationParameters(doc: JsonObject): JsonObject {
+  const out = structuredClone(doc);
+  for (const item of Object.values((out.paths ?? {}) as Record<string, JsonObject>)) {
+    const shared = (item.parameters ?? []) as unknown[];
+    if (!shared.length) continue;
+    for (const { operation } of operationsOf({ paths: { x: item } }))
+      operation.parameters = [...shared, ...((operation.parameters ?? []) as unknown[])];
+    delete item.parameters;
+  }
+  return out;
 }

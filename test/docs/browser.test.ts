@@ -124,7 +124,7 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
       await chooseLanguage(page, section, "TypeScript");
       await section.getByText(typescript).first().waitFor({ timeout: 15_000 });
       if (request) {
-        await chooseLanguage(page, section, "Payload");
+        await chooseLanguage(page, section, lang === "en" ? "Payload" : "请求体示例");
         await section.getByText(request).first().waitFor({ timeout: 15_000 });
       }
       if (op.operationId === "updateImageMember")
@@ -146,7 +146,13 @@ describe("landing page", () => {
     const links = await page
       .locator("a[href]")
       .evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
-    for (const expected of ["en/", "zh-CN/", "openapi.yaml", "openapi.json", "zh-CN/openapi.yaml"]) {
+    for (const expected of [
+      "en/index.html",
+      "zh-CN/index.html",
+      "openapi.yaml",
+      "openapi.json",
+      "zh-CN/openapi.yaml",
+    ]) {
       expect(links).toContain(new URL(expected, site.server.url).href);
     }
     for (const link of links) expect((await fetch(link, { method: "HEAD" })).status, link).toBe(200);
@@ -190,7 +196,7 @@ function jsonLine(value: unknown): string | undefined {
 
 /** Picks a sample language in the section's request panel (Redoc applies the choice page-wide). */
 async function chooseLanguage(page: Page, section: ReturnType<Page["locator"]>, label: string) {
-  const current = section.getByRole("button", { name: /^(curl|TypeScript|Payload)$/ }).first();
+  const current = section.getByRole("button", { name: /^(curl|TypeScript|Payload|请求体示例)$/ }).first();
   if ((await current.textContent())?.trim() === label) return;
   await current.click();
   await page

@@ -117,6 +117,8 @@ function latinTexts(page: Page): Promise<string[]> {
       const parent = node.parentElement;
       if (!parent || parent.closest('code, pre, script, style, svg, kbd, [lang="en"]')) continue;
       const text = node.textContent?.trim() ?? "";
+      // A key name such as Ctrl+K is the same in every language.
+      if (/^(Ctrl|Cmd|Alt|Shift)\+\w$/.test(text)) continue;
       if (/[A-Za-z]{3,}/.test(text)) found.push(text);
     }
     for (const element of document.querySelectorAll("[placeholder], [aria-label], [title]")) {
@@ -132,14 +134,15 @@ function latinTexts(page: Page): Promise<string[]> {
 
 /**
  * Words that are content, not interface: every string value of the document (names, enum values,
- * examples, formats) and the names of properties, headers, examples, links and server variables.
+ * examples, formats) and the names of properties, headers, examples, links, server variables and
+ * security schemes.
  */
 function contentWords(doc: unknown): Set<string> {
   const words = new Set<string>();
   const add = (text: string) => {
     for (const word of text.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? []) words.add(word);
   };
-  const named = new Set(["properties", "headers", "examples", "links", "variables", "schemas"]);
+  const named = new Set(["properties", "headers", "examples", "links", "variables", "schemas", "securitySchemes"]);
   const walk = (node: unknown, key: string) => {
     if (typeof node === "string") add(node);
     else if (Array.isArray(node)) for (const item of node) walk(item, "");
