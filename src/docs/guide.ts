@@ -35,7 +35,7 @@ const labels = {
     errorCodes: "Error codes",
     intro:
       'The `/v1` operations answer errors with an IMS code (`{"error": {"code": …}}`); a token the API gateway refuses gets `APIG.0301`. The `/v2` routes answer with the OpenStack error object instead.',
-    head: "| code | HTTP status | meaning | what to do |",
+    head: "| code · HTTP status | meaning | what to do |",
     inJob: "in a job's results",
     region: "regions",
   },
@@ -44,7 +44,7 @@ const labels = {
     errorCodes: "错误码",
     intro:
       '`/v1` 接口以 IMS 错误码返回错误（`{"error": {"code": …}}`）；API 网关拒绝令牌时返回 `APIG.0301`。`/v2` 接口则返回 OpenStack 错误对象。',
-    head: "| 错误码 | HTTP 状态码 | 含义 | 处理建议 |",
+    head: "| 错误码 · HTTP 状态码 | 含义 | 处理建议 |",
     inJob: "任务结果中",
     region: "区域",
   },
@@ -82,9 +82,9 @@ export function errorCodeTable(rows: ErrorCodeRow[], lang: Lang): string {
   const cell = (text: string) => text.replaceAll("|", "\\|");
   const lines = rows.map(
     (row) =>
-      `| \`${row.code}\` | ${row.statuses.join(", ") || l.inJob} | ${cell(row.text[lang].meaning)} | ${cell(row.text[lang].action)} |`,
+      `| \`${row.code}\`<br>${row.statuses.join(", ") || l.inJob} | ${cell(row.text[lang].meaning)} | ${cell(row.text[lang].action)} |`,
   );
-  return [l.intro, "", l.head, "| --- | --- | --- | --- |", ...lines].join("\n");
+  return [l.intro, "", l.head, "| --- | --- | --- |", ...lines].join("\n");
 }
 
 /** The servers of the spec as a list: URL, what it is, and the region ids its variable takes. */

@@ -289,10 +289,14 @@ describe("on a 390 × 844 phone", () => {
     await section.locator("h2").first().waitFor({ timeout: 15_000 });
     const bar = page.locator("nav.ims-lang-bar");
     expect(await textUnder(page, bar)).toEqual([]);
-    const sample = section.locator("pre").filter({ hasText: "curl" }).first();
+    const block = section
+      .locator('[data-component-name="CodeBlock/CodeBlock"]')
+      .filter({ hasText: "curl -sS" })
+      .first();
+    const sample = block.locator("pre").first();
     await sample.scrollIntoViewIfNeeded();
     expect(await sample.evaluate((pre) => pre.scrollWidth - pre.clientWidth)).toBeLessThanOrEqual(0);
-    const copy = page.getByRole("button", { name: /copy/i }).first();
+    const copy = block.locator('[data-component-name="Buttons/CopyButton"]').first();
     expect(await textUnder(page, copy, sample)).toEqual([]);
     await page.context().close();
   }, 60_000);
