@@ -44,11 +44,14 @@
     }
   };
 
+  const routeLinks = 'a[href^="/"]:not([href^="//"])';
+  const labelled = "[aria-label], [title], [placeholder]";
+  const fixLink = (a) => a.setAttribute("href", `#${a.getAttribute("href")}`);
   const fixElement = (element) => {
-    if (element.matches('a[href^="/"]:not([href^="//"])'))
-      element.setAttribute("href", `#${element.getAttribute("href")}`);
+    if (element.matches(routeLinks)) fixLink(element);
     if (labels) translateAttributes(element);
   };
+  // Only the elements that can need a change are looked at: React adds large subtrees at a time.
   const visit = (root) => {
     if (root.nodeType === Node.TEXT_NODE) {
       if (labels) translateText(root);
@@ -56,8 +59,9 @@
     }
     if (root.nodeType !== Node.ELEMENT_NODE) return;
     fixElement(root);
-    for (const element of root.querySelectorAll("*")) fixElement(element);
+    for (const a of root.querySelectorAll(routeLinks)) fixLink(a);
     if (!labels) return;
+    for (const element of root.querySelectorAll(labelled)) translateAttributes(element);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) translateText(node);
   };
