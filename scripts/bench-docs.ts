@@ -38,23 +38,31 @@ export async function main(argv: string[]): Promise<number> {
     args: launchArgs,
   });
   try {
-    console.log(`deep link ${deepLink.route}, ${runs} cold loads per case, median`);
-    console.log("site       page   encoding   transferred   first operation heading visible");
-    for (const [index, site] of sites.entries())
-      for (const lang of ["en", "zh-CN"]) {
-        for (const encoding of ["br", "gzip", "identity"]) {
-          const bytes: number[] = [];
-          const times: number[] = [];
-          for (let i = 0; i < runs; i++) {
-            const result = await load(browser, `${servers[index]?.url}${lang}/${deepLink.route}`, encoding);
-            bytes.push(result.bytes);
-            times.push(result.ms);
-          }
-          console.log(
-            `${site.name.padEnd(10)} ${lang.padEnd(6)} ${encoding.padEnd(10)} ${`${(median(bytes) / 1024).toFixed(0)} KiB`.padStart(11)}   ${(median(times) / 1000).toFixed(2)} s`,
-          );
-        }
+    console.log(`deep link ${deepLink.route}, ${runs} cold loads per case (cases interleaved), median`);
+    const cases = sites.flatMap((site, index) =>
+      ["en", "zh-CN"].flatMap((lang) =>
+        ["br", "gzip", "identity"].map((encoding) => ({
+          site,
+          lang,
+          encoding,
+          url: `${servers[index]?.url}${lang}/${deepLink.route}`,
+          bytes: [] as number[],
+          times: [] as number[],
+        })),
+      ),
+    );
+    // Round-robin, so that a change in the machine's load touches every case alike.
+    for (let i = 0; i < runs; i++)
+      for (const c of cases) {
+        const result = await load(browser, c.url, c.encoding);
+        c.bytes.push(result.bytes);
+        c.times.push(result.ms);
       }
+    console.log("site       page   encoding   transferred   first operation heading visible");
+    for (const c of cases)
+      console.log(
+        `${c.site.name.padEnd(10)} ${c.lang.padEnd(6)} ${c.encoding.padEnd(10)} ${`${(median(c.bytes) / 1024).toFixed(0)} KiB`.padStart(11)}   ${(median(c.times) / 1000).toFixed(2)} s`,
+      );
     return 0;
   } finally {
     await browser.close();
