@@ -80,7 +80,9 @@ export async function docsDocuments(
  */
 export function pageDocument(doc: JsonObject, lang: Lang, rows: ErrorCodeRow[]): JsonObject {
   const guided = addGuide(resolveOwnResponses(doc), lang, guideDir, rows);
-  return addTryLinks(linkOperationNames(guided), "../try/index.html", lang === "en" ? "Try it" : "试用");
+  return lang === "en"
+    ? addTryLinks(linkOperationNames(guided), "../try/index.html", "Try it")
+    : addTryLinks(linkOperationNames(guided), "../try/index.html?lang=zh-CN", "试用");
 }
 
 export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBuildReport> {
@@ -102,7 +104,7 @@ export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBui
   copyFileSync(samplesOverlayPath, join(outDir, "overlays", "code-samples.yaml"));
   writeFileSync(join(outDir, "zh-CN", "openapi.yaml"), stringify(zh, { lineWidth: 0 }));
   copyFileSync(join(docsSiteDir, "favicon.ico"), join(outDir, "favicon.ico"));
-  writeTryPage(join(outDir, "try"), en);
+  writeTryPage(join(outDir, "try"), { en, "zh-CN": zh });
 
   const work = mkdtempSync(join(tmpdir(), "ims-docs-"));
   try {
@@ -211,14 +213,16 @@ export function withPageScript(html: string, labels: Labels | undefined): string
   return html.slice(0, at) + tail + html.slice(at);
 }
 
-/** The explorer: Swagger UI's assets from swagger-ui-dist, its start script, and the spec as a script. */
-function writeTryPage(dir: string, en: JsonObject): void {
+/** The explorer: Swagger UI's assets from swagger-ui-dist, its start script, and each language's spec as a script. */
+function writeTryPage(dir: string, specs: Record<Lang, JsonObject>): void {
   for (const asset of ["swagger-ui-bundle.js", "swagger-ui.css"])
     copyFileSync(join(swaggerUiDir, asset), join(dir, asset));
   copyFileSync(join(docsSiteDir, "try.html"), join(dir, "index.html"));
   copyFileSync(join(docsSiteDir, "try.js"), join(dir, "try.js"));
-  const spec = JSON.stringify(withOperationParameters(en)).replaceAll("<", "\\u003c");
-  writeFileSync(join(dir, "spec.js"), `window.imsSpec = ${spec};\n`);
+  for (const [lang, doc] of Object.entries(specs)) {
+    const spec = JSON.stringify(withOperationParameters(doc)).replaceAll("<", "\\u003c");
+    writeFileSync(join(dir, `spec.${lang}.js`), `window.imsSpec = ${spec};\n`);
+  }
 }
 
 /**

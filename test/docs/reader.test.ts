@@ -335,6 +335,24 @@ describe("try it", () => {
   );
 });
 
+describe("try it from the zh-CN page", () => {
+  it("opens the explorer on the operation, described in Chinese", async () => {
+    const page = await open("zh-CN/#/image-members/listimagemembers");
+    const section = page.locator('[id="image-members/listimagemembers"]');
+    await section.locator("h2").first().waitFor({ timeout: 15_000 });
+    await section.getByRole("link", { name: "试用" }).first().click();
+    await page.waitForURL(/\/try\//);
+    const op = page.locator("#operations-Image_members-listImageMembers");
+    await op.waitFor({ timeout: 15_000 });
+    const summary = operations(documents.zh as unknown as OpenApiDocument).find(
+      (o) => o.op.operationId === "listImageMembers",
+    )?.op.summary;
+    expect(await op.locator(".opblock-summary-description").textContent()).toBe(summary);
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    await page.context().close();
+  }, 60_000);
+});
+
 function operationIds(): string[] {
   return operations(documents.en as unknown as OpenApiDocument).map((o) => o.op.operationId);
 }
