@@ -16,13 +16,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
+import { type OpenApiDocument, operations, type ParameterObject } from "../spec/openapi.ts";
 import { precompress } from "./compress.ts";
 import { addGuide, type ErrorCodeRow, errorCodeRows, type Lang } from "./guide.ts";
 import { type Labels, loadLabels, translateSampleComments } from "./labels.ts";
 import { renderLanding } from "./landing.ts";
 import { applyOverlay, type JsonObject, loadOverlay, type StaleAction, staleActions } from "./overlay.ts";
 import { addTryLinks, linkOperationNames } from "./prose.ts";
-import { operationsOf, resolveOwnResponses } from "./responses.ts";
+import { resolveOwnResponses } from "./responses.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const docsSiteDir = join(repoRoot, "docs-site");
@@ -231,12 +232,11 @@ function writeTryPage(dir: string, specs: Record<Lang, JsonObject>): void {
  */
 function withOperationParameters(doc: JsonObject): JsonObject {
   const out = structuredClone(doc);
-  for (const item of Object.values((out.paths ?? {}) as Record<string, JsonObject>)) {
-    const shared = (item.parameters ?? []) as unknown[];
-    if (!shared.length) continue;
-    for (const { operation } of operationsOf({ paths: { x: item } }))
-      operation.parameters = [...shared, ...((operation.parameters ?? []) as unknown[])];
-    delete item.parameters;
+  const paths = (out.paths ?? {}) as Record<string, JsonObject>;
+  for (const { path, op } of operations(out as OpenApiDocument)) {
+    const shared = (paths[path]?.parameters ?? []) as ParameterObject[];
+    if (shared.length > 0) op.parameters = [...shared, ...(op.parameters ?? [])];
   }
+  for (const item of Object.values(paths)) delete item.parameters;
   return out;
 }

@@ -5,8 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { type OpenApiDocument, operations } from "../spec/openapi.ts";
 import { isObject, type JsonObject } from "./overlay.ts";
-import { operationsOf, resolveOwnResponses } from "./responses.ts";
+import { resolveOwnResponses } from "./responses.ts";
 
 export type Lang = "en" | "zh-CN";
 
@@ -56,9 +57,9 @@ export function errorCodeRows(english: JsonObject, textsPath: string): ErrorCode
   const resolved = resolveOwnResponses(english);
   const statuses = new Map<string, Set<string>>();
   for (const code of JSON.stringify(english).match(codePattern) ?? []) statuses.set(code, new Set());
-  for (const { path, operation } of operationsOf(resolved)) {
+  for (const { path, op } of operations(resolved as OpenApiDocument)) {
     if (!path.startsWith("/v1/")) continue;
-    for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, JsonObject>))
+    for (const [status, response] of Object.entries(op.responses))
       for (const code of JSON.stringify(response).match(codePattern) ?? []) statuses.get(code)?.add(status);
   }
   const missing = [...statuses.keys()].filter((code) => !texts[code]);

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { isObject, type JsonObject } from "./overlay.ts";
-import { operationsOf } from "./responses.ts";
+import { operationObjects } from "./responses.ts";
 
 export interface PageLabels {
   exact: Record<string, string>;
@@ -33,7 +33,7 @@ const comment = /(^[ \t]*#[ \t]|(?:^|[ \t])\/\/[ \t])(.+)$/gm;
 export function translateSampleComments(doc: JsonObject, comments: Record<string, string>): JsonObject {
   const out = structuredClone(doc);
   const missing = new Set<string>();
-  for (const { operation } of operationsOf(out)) {
+  for (const operation of operationObjects(out)) {
     const samples = operation["x-codeSamples"];
     if (!Array.isArray(samples)) continue;
     for (const sample of samples) {

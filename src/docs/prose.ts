@@ -1,7 +1,7 @@
 // Docs-time rewrites of the prose: operation names written as `code` become links to their
 // operations, and every operation gets a link to its place in the try-it explorer.
 import { isObject, type JsonObject } from "./overlay.ts";
-import { operationsOf } from "./responses.ts";
+import { operationObjects } from "./responses.ts";
 
 /** Redoc's route of a tag or an operation: `#/<tag slug>` and `#/<tag slug>/<lower-cased operationId>`. */
 export function tagRoute(tag: string): string {
@@ -20,7 +20,7 @@ export function tryRoute(tag: string, operationId: string): string {
 /** A copy of `doc` whose descriptions link every `operationId` they mention to that operation. */
 export function linkOperationNames(doc: JsonObject): JsonObject {
   const routes = new Map(
-    operationsOf(doc).map(({ operation }) => [
+    operationObjects(doc).map((operation) => [
       String(operation.operationId),
       operationRoute(String((operation.tags as string[] | undefined)?.[0] ?? ""), String(operation.operationId)),
     ]),
@@ -45,7 +45,7 @@ export function linkOperationNames(doc: JsonObject): JsonObject {
 /** A copy of `doc` in which every operation's description ends with a link to it in the explorer at `tryPage`. */
 export function addTryLinks(doc: JsonObject, tryPage: string, label: string): JsonObject {
   const out = structuredClone(doc);
-  for (const { operation } of operationsOf(out)) {
+  for (const operation of operationObjects(out)) {
     const tag = String((operation.tags as string[] | undefined)?.[0] ?? "");
     const link = `[${label}](${tryPage}${tryRoute(tag, String(operation.operationId))})`;
     operation.description = `${String(operation.description ?? "").trimEnd()}\n\n${link}\n`;
