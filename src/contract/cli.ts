@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
-import { checkNames } from "./checks.ts";
+import { checkNames } from "./checks/registry.ts";
 import { ConfigError, type ConfigOverrides, loadConfigFile } from "./config.ts";
 import { jsonReport, junitReport, progressLine, renderReport } from "./report.ts";
 import { PreconditionError, runContract } from "./run.ts";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { createAjv, dottedPath, formatErrors, type ValidateFunction } from "../spec/ajv.ts";
-import { type CheckName, checkNames, checkPresets } from "./checks.ts";
+import { type CheckName, checkNames, checkPresets } from "./checks/registry.ts";
 import type { Profile } from "./contract.ts";
 
 export const configSchemaPath = resolve(import.meta.dirname, "config.schema.json");
@@ -136,6 +136,10 @@ export function parseConfig(
   if (config.fixtures.publicImage && config.fixtures.shareableImages.includes(config.fixtures.publicImage)) {
     problems.push("fixtures.publicImage: must not also be one of fixtures.shareableImages");
   }
+  const known = [...checkNames, ...Object.keys(checkPresets)];
+  (config.checks ?? []).forEach((name, i) => {
+    if (!known.includes(name)) problems.push(`checks[${i}]: must be one of ${known.join(", ")}`);
+  });
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const checks = new Set<CheckName>();

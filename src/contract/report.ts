@@ -1,11 +1,17 @@
 // Renders a run: progress lines, the operation x check table, failure details (request, response,
 // reason), and the JUnit XML and JSON reports.
-import { type CheckName, checkInfo } from "./checks.ts";
+import { type CheckName, checkOf } from "./checks/registry.ts";
+import type { Finding } from "./findings.ts";
 import { type Exchange, redactHeaders } from "./http.ts";
 import type { CellResult, CellStatus, CheckSummary, RunResult } from "./run.ts";
-import type { Finding } from "./session.ts";
 
-const mark: Record<CellStatus, string> = { passed: "pass", failed: "FAIL", skipped: "skip", "not-run": "-" };
+const mark: Record<CellStatus, string> = {
+  passed: "pass",
+  failed: "FAIL",
+  inconclusive: "?",
+  skipped: "skip",
+  "not-run": "-",
+};
 
 export function progressLine(summary: CheckSummary): string {
   const symbol = summary.status === "failed" ? "✗" : summary.status === "passed" ? "✓" : "·";
@@ -21,11 +27,11 @@ export function progressLine(summary: CheckSummary): string {
 export function renderTable(result: RunResult): string {
   const checks = result.checks;
   const width = Math.max(9, ...result.operations.map((o) => o.length));
-  const header = ["operation".padEnd(width), ...checks.map((c) => checkInfo[c].label.padEnd(8))].join("  ");
+  const header = ["operation".padEnd(width), ...checks.map((c) => checkOf(c).label.padEnd(8))].join("  ");
   const rows = result.operations.map((op) =>
     [op.padEnd(width), ...checks.map((c) => mark[cell(result, op, c)?.status ?? "not-run"].padEnd(8))].join("  "),
   );
-  const legend = checks.map((c) => `${checkInfo[c].label} = ${c}`).join(", ");
+  const legend = checks.map((c) => `${checkOf(c).label} = ${c}`).join(", ");
   return [
     header,
     "-".repeat(header.length),
@@ -98,7 +104,7 @@ function indent(text: string, prefix: string): string {
 }
 
 export function renderSummary(result: RunResult): string {
-  const counts = { passed: 0, failed: 0, skipped: 0, "not-run": 0 };
+  const counts = { passed: 0, failed: 0, inconclusive: 0, skipped: 0, "not-run": 0 };
   for (const c of result.cells) counts[c.status]++;
   const verdict = result.passed ? "PASSED" : "FAILED";
   const lines = [

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { checkNames, responseChecks } from "../../src/contract/checks.ts";
+import { checkNames, responseChecks } from "../../src/contract/checks/registry.ts";
 import { main } from "../../src/contract/cli.ts";
 import { ConfigError, configSchemaPath, loadConfigFile, parseConfig } from "../../src/contract/config.ts";
 import { loadSpec } from "../../src/spec/openapi.ts";

@@ -42,7 +42,8 @@ const result: RunResult = {
         {
           check: "content_type_conformance",
           operation: "listImageMembers",
-          ok: false,
+          outcome: "fail",
+          rule: "ctype.200-text/html",
           reason: "Content-Type <text/html> & co",
           exchange,
         },

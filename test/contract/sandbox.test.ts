@@ -2,7 +2,7 @@
 // example config, the openstack profile stays on /v2, and with destructive steps off nothing is
 // removed.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { checkNames } from "../../src/contract/checks.ts";
+import { checkNames } from "../../src/contract/checks/registry.ts";
 import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
 import { PreconditionError, type RunResult, runContract } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";

@@ -1,10 +1,9 @@
-// Small pieces the checks share: the fixtures they act on, links followed from a response, and the
-// membership set-up that several checks need.
-
+// Small pieces the active checks share: the fixtures they act on, links followed from a response,
+// and the membership set-up that several checks need.
 import { evaluateExpression } from "../../spec/model.ts";
-import type { CheckName } from "../checks.ts";
+import type { Findings } from "../findings.ts";
 import type { Exchange } from "../http.ts";
-import type { ActorName, Session } from "../session.ts";
+import { type ActorName, jsonBody, type Session } from "../session.ts";
 import { randomHex, sampleValue } from "../values.ts";
 
 export function primaryImage(s: Session): string {
@@ -32,11 +31,13 @@ export interface MemberRow {
   member_id?: unknown;
   image_id?: unknown;
   status?: unknown;
+  created_at?: unknown;
+  updated_at?: unknown;
 }
 
 /** The `members` array of a list response, or undefined when the body has none. */
-export function memberRows(s: Session, exchange: Exchange): MemberRow[] | undefined {
-  const body = s.json(exchange) as { members?: unknown } | undefined;
+export function memberRows(exchange: Exchange): MemberRow[] | undefined {
+  const body = jsonBody(exchange) as { members?: unknown } | undefined;
   return Array.isArray(body?.members) ? (body.members as MemberRow[]) : undefined;
 }
 
@@ -46,14 +47,22 @@ export function describeRows(rows: MemberRow[] | undefined): string {
     : `[${rows.map((r) => `${String(r.member_id)} (${String(r.status)})`).join(", ")}]`;
 }
 
+/** Job ids that the run's successful calls to `batchAddImageMembers` returned, oldest first. */
+export function startedJobs(s: Session): string[] {
+  return s.exchanges
+    .filter((e) => e.operation === "batchAddImageMembers" && e.response && e.response.status < 300)
+    .map((e) => (jsonBody(e) as { job_id?: unknown } | undefined)?.job_id)
+    .filter((id): id is string => typeof id === "string");
+}
+
 /**
  * Calls `target` with the parameters the spec's link from `from`'s success response computes from
  * `exchange`; `extra` fills parameters the link leaves to the caller. Judges a missing link as a
- * failure of `check`.
+ * failure.
  */
 export async function followLink(
   s: Session,
-  check: CheckName,
+  f: Findings,
   exchange: Exchange,
   target: string,
   options: { actor: ActorName; purpose: string; body?: unknown; extra?: Record<string, string> },
@@ -61,10 +70,10 @@ export async function followLink(
   const from = s.contract.op(exchange.operation);
   const link = s.contract.link(from, target);
   if (!link) {
-    s.judge(
-      check,
+    f.judge(
       target,
       false,
+      `link.${from.id}-${target}:missing`,
       `the spec declares no link from ${from.id}'s ${from.successStatus} response to ${target}`,
     );
     return undefined;
@@ -72,17 +81,17 @@ export async function followLink(
   const source = {
     requestPath: exchange.params,
     requestBody: parse(exchange.request.body),
-    responseBody: s.json(exchange),
+    responseBody: jsonBody(exchange),
     responseHeaders: exchange.response?.headers ?? {},
   };
   const params: Record<string, string> = { ...options.extra };
   for (const [name, expression] of Object.entries(link.parameters)) {
     const value = evaluateExpression(expression, source);
     if (typeof value !== "string") {
-      s.judge(
-        check,
+      f.judge(
         from.id,
         false,
+        `link.${link.name}:not-a-string`,
         `link ${link.name}: ${expression} gives ${JSON.stringify(value)}, not a string`,
         exchange,
       );
@@ -119,7 +128,6 @@ export async function ensureMember(
     purpose,
   });
   const status = exchange.response?.status;
-  if (status === 409) s.track({ image, project });
   if (status !== undefined && ((status >= 200 && status < 300) || status === 409)) return undefined;
   return `owner could not add ${project} to ${image}: ${status ?? exchange.error}`;
 }

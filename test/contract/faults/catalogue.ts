@@ -1,7 +1,7 @@
 // The faulty servers the suite must catch: each a proxy in front of the sandbox (default seed) that
 // breaks one rule of the contract, with the operation and check that must then fail.
 import { resolve } from "node:path";
-import type { CheckName } from "../../../src/contract/checks.ts";
+import type { CheckName } from "../../../src/contract/checks/registry.ts";
 import { loadConfigFile } from "../../../src/contract/config.ts";
 import { type FaultHooks, jsonOf, type ProxiedRequest, type ProxiedResponse, withJson } from "./proxy.ts";
 

@@ -4,11 +4,25 @@
 // real resources as the caller the contract allows, so only the broken part can explain a refusal,
 // and each carries fresh project ids, so a wrongly accepted request cannot hide behind a 409.
 import type { SpecOperation } from "../../spec/model.ts";
+import { Findings } from "../findings.ts";
 import type { Session } from "../session.ts";
 import { type BodyCase, negativeBodies, negativeParams, validBody } from "../values.ts";
+import { defineCheck } from "./check.ts";
 import { callerOf, ensureMember, primaryImage } from "./shared.ts";
 
-export async function negativeDataRejection(s: Session): Promise<void> {
+export const negativeDataRejection = defineCheck({
+  kind: "active",
+  name: "negative_data_rejection",
+  label: "negative",
+  summary: "requests that break the request schema get a declared 4xx",
+  async run(s) {
+    const f = new Findings(this.name, s.contract);
+    await sendAll(s, f);
+    return f.list;
+  },
+});
+
+async function sendAll(s: Session, f: Findings): Promise<void> {
   const image = primaryImage(s);
   const member = s.projectOf("member");
   let setupProblem: string | undefined;
@@ -17,11 +31,11 @@ export async function negativeDataRejection(s: Session): Promise<void> {
 
   for (const op of s.contract.operations) {
     if (op.id === "updateImageMember" && setupProblem) {
-      s.skip("negative_data_rejection", op.id, `set-up failed: ${setupProblem}`);
+      f.skip(op.id, `set-up failed: ${setupProblem}`);
       continue;
     }
     if (op.method === "DELETE" && !s.config.destructive) {
-      s.skip("negative_data_rejection", op.id, "destructive steps are off");
+      f.skip(op.id, "destructive steps are off");
       continue;
     }
     const params: Record<string, string> = {};
@@ -43,38 +57,50 @@ export async function negativeDataRejection(s: Session): Promise<void> {
     const bodyCount = op.body ? negativeBodies(s.contract, op, bodyBase() ?? {}).length : 0;
     const paramCases = negativeParams(s.contract, op, params);
     if (bodyCount + paramCases.length === 0) {
-      s.skip("negative_data_rejection", op.id, "the operation takes no parameters and no body");
+      f.skip(op.id, "the operation takes no parameters and no body");
       continue;
     }
     for (let i = 0; i < bodyCount; i++) {
       // Rebuilt for every case so that each request carries fresh random ids.
       const bodyCase = negativeBodies(s.contract, op, bodyBase() ?? {})[i] as BodyCase;
-      if (!skipped(s, op, bodyCase)) await send(s, op, params, bodyCase);
+      if (!skipped(s, f, op, bodyCase)) await send(s, f, op, params, bodyCase);
     }
     for (const paramCase of paramCases) {
-      if (skipped(s, op, paramCase)) continue;
+      if (skipped(s, f, op, paramCase)) continue;
       const body = bodyBase();
-      const { description, rules } = paramCase;
+      const { description, id, rules } = paramCase;
       await send(
         s,
+        f,
         op,
         { ...params, [paramCase.name]: paramCase.value },
-        body === undefined ? { description, rules, omitBody: true } : { description, rules, body },
+        body === undefined ? { description, id, rules, omitBody: true } : { description, id, rules, body },
       );
     }
   }
 }
 
 /** Whether the config's `negative.skip` leaves the case out; notes it for the report if so. */
-function skipped(s: Session, op: SpecOperation, negativeCase: { description: string; rules: string[] }): boolean {
+function skipped(
+  s: Session,
+  f: Findings,
+  op: SpecOperation,
+  negativeCase: { description: string; rules: string[] },
+): boolean {
   const skip = s.config.negative.skip;
   const rule = negativeCase.rules.find((r) => skip.includes(r) || skip.includes(`${op.id}.${r}`));
   if (rule !== undefined)
-    s.notes.push(`negative case not sent (negative.skip: ${rule}): ${op.id}: ${negativeCase.description}`);
+    f.note(op.id, `negative case not sent (negative.skip: ${rule}): ${op.id}: ${negativeCase.description}`);
   return rule !== undefined;
 }
 
-async function send(s: Session, op: SpecOperation, params: Record<string, string>, bodyCase: BodyCase): Promise<void> {
+async function send(
+  s: Session,
+  f: Findings,
+  op: SpecOperation,
+  params: Record<string, string>,
+  bodyCase: BodyCase,
+): Promise<void> {
   const options: Parameters<Session["call"]>[1] = {
     actor: callerOf(op.id),
     params,
@@ -87,10 +113,10 @@ async function send(s: Session, op: SpecOperation, params: Record<string, string
   const status = exchange.response?.status;
   const declared4xx = [...op.responses.keys()].filter((code) => /^4/.test(code));
   const ok = status !== undefined && status >= 400 && status < 500 && s.contract.declares(op, status);
-  s.judge(
-    "negative_data_rejection",
+  f.judge(
     op.id,
     ok,
+    `negative.${bodyCase.id}`,
     `${bodyCase.description}: expected a declared 4xx (${declared4xx.join(", ")}), got ${status ?? `no response (${exchange.error})`}`,
     exchange,
   );
