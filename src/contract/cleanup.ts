@@ -63,12 +63,8 @@ export async function preflight(s: Session): Promise<Map<string, Set<string>>> {
     const { listed, members } = await listMembers(s, resource, image, "preflight: members left from earlier runs");
     if (!listed.response) throw new PreconditionError(`${s.config.baseUrl} does not answer: ${listed.error}`);
     if (!members) continue;
-    const leftovers = members.filter((m) => projects.has(m));
-    if (leftovers.length > 0 && !s.config.destructive) {
-      throw new PreconditionError(
-        `image ${image} already has ${leftovers.join(", ")} as members and destructive steps are off; remove them or use other fixture projects`,
-      );
-    }
+    // With destructive steps off nothing is added, so what is there can stay.
+    const leftovers = s.config.destructive ? members.filter((m) => projects.has(m)) : [];
     for (const project of leftovers) {
       await s.call(resource.remove.id, {
         actor: "owner",
@@ -76,7 +72,7 @@ export async function preflight(s: Session): Promise<Map<string, Set<string>>> {
         purpose: "preflight: remove a member left from an earlier run",
       });
     }
-    baseline.set(image, new Set(members.filter((m) => !projects.has(m))));
+    baseline.set(image, new Set(members.filter((m) => !leftovers.includes(m))));
   }
   return baseline;
 }

@@ -46,8 +46,8 @@ export class Session {
 
   async call(operationId: string, options: CallOptions): Promise<Exchange> {
     const op = this.contract.op(operationId);
-    if (op.method === "DELETE" && !this.config.destructive)
-      throw new Error(`${operationId}: no DELETE may be sent while destructive steps are off`);
+    if (op.method !== "GET" && !this.config.destructive)
+      throw new Error(`${operationId}: only GET may be sent while destructive steps are off`);
     const path =
       options.rawPath ??
       op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(options.params[name] ?? `{${name}}`));

@@ -4,6 +4,7 @@
 import { Findings } from "../findings.ts";
 import { sampleValue, validBody } from "../values.ts";
 import { defineCheck } from "./check.ts";
+import { mayChangeState, offReason } from "./shared.ts";
 
 export const authentication = defineCheck({
   kind: "active",
@@ -17,8 +18,8 @@ export const authentication = defineCheck({
         f.skip(op.id, "the spec declares no security requirement");
         continue;
       }
-      if (op.method === "DELETE" && !s.config.destructive) {
-        f.skip(op.id, "destructive steps are off");
+      if (op.method !== "GET" && !mayChangeState(s)) {
+        f.skip(op.id, offReason);
         continue;
       }
       const params = Object.fromEntries(

@@ -6,6 +6,13 @@ import type { Exchange } from "../http.ts";
 import { type ActorName, jsonBody, type Session } from "../session.ts";
 import { randomHex, sampleValue } from "../values.ts";
 
+/** Whether the run may send requests that change the server's state (`destructive`). */
+export function mayChangeState(s: Session): boolean {
+  return s.config.destructive;
+}
+
+export const offReason = "destructive steps are off: judging this needs requests that change the server's state";
+
 export function primaryImage(s: Session): string {
   return s.config.fixtures.shareableImages[0] as string;
 }
