@@ -16,6 +16,7 @@ interface Options {
   checks?: string;
   junit?: string;
   json?: string;
+  expect?: string;
   quiet?: boolean;
 }
 
@@ -31,6 +32,10 @@ export async function main(
     .option("--checks <list>", "comma-separated checks to run, or `all` / `schema` (overrides the config)")
     .option("--junit <file>", "also write a JUnit XML report")
     .option("--json <file>", "also write a JSON report with every failing request and response")
+    .option(
+      "--expect <file>",
+      "YAML/JSON list of known deviations ({operation, check, rule}); pass when exactly these fail",
+    )
     .option("-q, --quiet", "print only the table, the failures and the verdict")
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => out(s.trimEnd()) });
@@ -44,6 +49,7 @@ export async function main(
 
   const overrides: ConfigOverrides = {};
   if (options.baseUrl !== undefined) overrides.baseUrl = options.baseUrl;
+  if (options.expect !== undefined) overrides.expect = resolve(options.expect);
   if (options.checks !== undefined)
     overrides.checks = options.checks
       .split(",")

@@ -1,11 +1,12 @@
 // Reads a contract-suite config (YAML or JSON), checks it against config.schema.json and turns
 // every problem into one line that names the field.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { createAjv, dottedPath, formatErrors, type ValidateFunction } from "../spec/ajv.ts";
 import { type CheckName, checkNames, checkPresets } from "./checks/registry.ts";
 import type { Profile } from "./contract.ts";
+import { type Deviation, readDeviationFile } from "./deviations.ts";
 
 export const configSchemaPath = resolve(import.meta.dirname, "config.schema.json");
 
@@ -24,6 +25,8 @@ export interface ContractConfig {
   destructive: boolean;
   negative: { skip: string[] };
   checks: CheckName[];
+  /** Known deviations; when set, the run passes when exactly these fail. */
+  expectedDeviations: Deviation[] | undefined;
 }
 
 /** A config that cannot be used; `problems` holds one line per field. */
@@ -40,6 +43,8 @@ export class ConfigError extends Error {
 export interface ConfigOverrides {
   baseUrl?: string;
   checks?: string[];
+  /** File of known deviations (`--expect`), replacing the config's `expectedDeviations`. */
+  expect?: string;
 }
 
 export function loadConfigFile(
@@ -61,7 +66,23 @@ export function loadConfigFile(
       `not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`,
     ]);
   }
-  return parseConfig(raw, path, overrides, env);
+  // A deviation file named in the config is read relative to it; `--expect` relative to the caller.
+  const named =
+    overrides.expect ??
+    (raw !== null && typeof raw === "object" && typeof (raw as Record<string, unknown>).expectedDeviations === "string"
+      ? resolve(dirname(path), (raw as { expectedDeviations: string }).expectedDeviations)
+      : undefined);
+  if (named !== undefined) {
+    try {
+      raw = { ...(raw as object), expectedDeviations: readDeviationFile(named) };
+    } catch (err) {
+      throw new ConfigError(path, [
+        `expectedDeviations: cannot read ${named}: ${(err as Error).message.split("\n")[0]}`,
+      ]);
+    }
+  }
+  const { expect: _read, ...rest } = overrides;
+  return parseConfig(raw, path, rest, env);
 }
 
 let validate: ValidateFunction | undefined;
@@ -84,7 +105,8 @@ export function parseConfig(
   }
   if (!validate(value)) throw new ConfigError(source, formatErrors(validate.errors ?? [], dottedPath));
 
-  const config = value as unknown as Omit<ContractConfig, "checks" | "actors" | "headers"> & {
+  const config = value as unknown as Omit<ContractConfig, "checks" | "actors" | "headers" | "expectedDeviations"> & {
+    expectedDeviations?: Deviation[] | string;
     checks?: string[];
     headers?: Record<string, string>;
     actors: Omit<ContractConfig["actors"], "bogus"> & { bogus?: { headers: Record<string, string> } };
@@ -140,6 +162,8 @@ export function parseConfig(
   (config.checks ?? []).forEach((name, i) => {
     if (!known.includes(name)) problems.push(`checks[${i}]: must be one of ${known.join(", ")}`);
   });
+  if (typeof config.expectedDeviations === "string")
+    problems.push("expectedDeviations: a file name is only read by loadConfigFile; pass the list itself");
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const checks = new Set<CheckName>();
@@ -160,6 +184,7 @@ export function parseConfig(
     destructive: config.destructive,
     negative: { skip: config.negative.skip },
     checks: checkNames.filter((c) => checks.has(c)),
+    expectedDeviations: Array.isArray(config.expectedDeviations) ? config.expectedDeviations : undefined,
   };
 }
 

@@ -148,6 +148,15 @@ export function renderSummary(result: RunResult): string {
       skipped.set(note, [...(skipped.get(note) ?? []), `${c.operation} › ${c.check}`]);
   for (const [reason, cells] of skipped) lines.push(`skipped (${reason}): ${cells.join(", ")}`);
   for (const note of result.notes) lines.push(`note: ${note}`);
+  const d = result.deviations;
+  if (d) {
+    const show = (x: { operation: string; check: string; rule: string }) => `${x.operation} › ${x.check} › ${x.rule}`;
+    lines.push(
+      `known deviations: ${d.expected} listed, ${d.expected - d.fixed.length} still there, ${d.new.length} new, ${d.fixed.length} fixed`,
+    );
+    for (const x of d.new) lines.push(`  new:   ${show(x)}`);
+    for (const x of d.fixed) lines.push(`  fixed: ${show(x)}`);
+  }
   if (result.leftovers.length > 0)
     lines.push(`left in place: ${result.leftovers.map((p) => `${p.project} on ${p.image}`).join(", ")}`);
   return lines.join("\n");

@@ -6,6 +6,7 @@ import { activeChecks, type CheckName, checkNames, responseCheckList } from "./c
 import { cleanup, type Pair, PreconditionError, preflight } from "./cleanup.ts";
 import type { ContractConfig } from "./config.ts";
 import { Contract } from "./contract.ts";
+import { compareDeviations, type DeviationReport } from "./deviations.ts";
 import type { Finding } from "./findings.ts";
 import { Session } from "./session.ts";
 
@@ -42,6 +43,8 @@ export interface RunResult {
   /** Memberships the run added and did not remove (destructive steps off, or removal failed). */
   leftovers: Pair[];
   notes: string[];
+  /** Set when the config lists expected deviations: which failures are new, which listed ones are fixed. */
+  deviations?: DeviationReport;
   passed: boolean;
 }
 
@@ -84,6 +87,13 @@ export async function runContract(
     s.close();
   }
   const cells = buildCells(contract, config.checks, findings);
+  const judged = cells.every((c) => c.status !== "inconclusive");
+  const deviations = config.expectedDeviations
+    ? compareDeviations(
+        config.expectedDeviations,
+        cells.flatMap((c) => c.failures),
+      )
+    : undefined;
   return {
     baseUrl: config.baseUrl,
     profile: config.profile,
@@ -95,7 +105,12 @@ export async function runContract(
     requests: s.exchanges.length,
     leftovers,
     notes: findings.filter((f) => f.outcome === "note").map((f) => f.reason),
-    passed: cells.every((c) => c.status !== "failed" && c.status !== "inconclusive"),
+    ...(deviations ? { deviations } : {}),
+    passed:
+      judged &&
+      (deviations
+        ? deviations.new.length === 0 && deviations.fixed.length === 0
+        : cells.every((c) => c.status !== "failed")),
   };
 }
 

@@ -1,11 +1,12 @@
 // The ims-contract command: progress, table, failure details and exit code, the JUnit and JSON
 // reports, and the `ims-contract` bin run as a separate process.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { stringify } from "yaml";
 import { checkNames } from "../../src/contract/checks/registry.ts";
 import { main } from "../../src/contract/cli.ts";
 import type { RunResult } from "../../src/contract/run.ts";
@@ -124,6 +125,41 @@ describe("against a faulty server", () => {
     expect(report.passed).toBe(false);
     const cell = report.cells.find((c) => c.operation === "addImageMember" && c.check === "status_code_conformance");
     expect(cell?.failures[0]?.exchange?.response?.status).toBe(201);
+  });
+});
+
+describe("--expect: known deviations", () => {
+  test("passes when exactly the listed deviations occur, and names new and fixed ones otherwise", async () => {
+    const json = join(dir, "baseline.json");
+    await cli(["--base-url", faulty.url, "--json", json, "--quiet"]);
+    const report = JSON.parse(readFileSync(json, "utf8")) as RunResult;
+    const seen = report.cells.flatMap((c) =>
+      c.failures.map((f) => ({ operation: f.operation, check: f.check, rule: f.rule })),
+    );
+    const unique = [...new Map(seen.map((d) => [`${d.operation} ${d.check} ${d.rule}`, d])).values()];
+    expect(unique).toContainEqual({
+      operation: "addImageMember",
+      check: "status_code_conformance",
+      rule: "status.undeclared-201",
+    });
+
+    const exact = join(dir, "exact.yaml");
+    writeFileSync(exact, stringify(unique));
+    const passing = await cli(["--base-url", faulty.url, "--expect", exact, "--quiet"]);
+    expect(passing.code).toBe(0);
+    expect(passing.output).toMatch(
+      new RegExp(`^known deviations: ${unique.length} listed, ${unique.length} still there, 0 new, 0 fixed$`, "m"),
+    );
+
+    const stale = join(dir, "stale.yaml");
+    writeFileSync(
+      stale,
+      stringify([...unique.slice(1), { operation: "showJob", check: "stateful_flows", rule: "flows.gone" }]),
+    );
+    const changed = await cli(["--base-url", faulty.url, "--expect", stale, "--quiet"]);
+    expect(changed.code).toBe(1);
+    expect(changed.output).toContain(`  new:   ${unique[0]?.operation} › ${unique[0]?.check} › ${unique[0]?.rule}`);
+    expect(changed.output).toContain("  fixed: showJob › stateful_flows › flows.gone");
   });
 });
 
