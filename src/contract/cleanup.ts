@@ -39,9 +39,10 @@ function memberResource(contract: Contract): MemberResource {
   throw new Error("the spec declares no removable member resource");
 }
 
-/** The fixture images that hold members. */
+/** The fixture images that hold members, or should not but might on a faulty server (the public one). */
 function fixtureImages(s: Session): string[] {
-  return [...s.config.fixtures.shareableImages];
+  const { shareableImages, privateImages, publicImage } = s.config.fixtures;
+  return [...shareableImages, ...privateImages, ...(publicImage ? [publicImage] : [])];
 }
 
 async function listMembers(s: Session, resource: MemberResource, image: string, purpose: string) {

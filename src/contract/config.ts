@@ -20,9 +20,15 @@ export interface ContractConfig {
   profile: Profile;
   headers: Record<string, string>;
   actors: { owner: Actor; member: Actor; stranger: Actor; bogus: { headers: Record<string, string> } };
-  fixtures: { shareableImages: string[]; publicImage: string | undefined; otherProjects: string[] };
+  fixtures: {
+    shareableImages: string[];
+    privateImages: string[];
+    publicImage: string | undefined;
+    otherProjects: string[];
+  };
   timeouts: { requestMs: number; jobMs: number; jobPollMs: number };
   destructive: boolean;
+  limits: { members: number; bodyBytes: number };
   negative: { skip: string[] };
   checks: CheckName[];
   /** Known deviations; when set, the run passes when exactly these fail. */
@@ -155,6 +161,9 @@ export function parseConfig(
         `fixtures.otherProjects[${i}]: ${p} is the ${clash[0]}'s project; list projects that are not actors`,
       );
   });
+  for (const [i, image] of config.fixtures.privateImages.entries())
+    if (config.fixtures.shareableImages.includes(image) || image === config.fixtures.publicImage)
+      problems.push(`fixtures.privateImages[${i}]: must not also be a shareable or the public image`);
   if (config.fixtures.publicImage && config.fixtures.shareableImages.includes(config.fixtures.publicImage)) {
     problems.push("fixtures.publicImage: must not also be one of fixtures.shareableImages");
   }
@@ -177,11 +186,13 @@ export function parseConfig(
     actors,
     fixtures: {
       shareableImages: config.fixtures.shareableImages,
+      privateImages: config.fixtures.privateImages,
       publicImage: config.fixtures.publicImage,
       otherProjects: config.fixtures.otherProjects,
     },
     timeouts: config.timeouts,
     destructive: config.destructive,
+    limits: config.limits,
     negative: { skip: config.negative.skip },
     checks: checkNames.filter((c) => checks.has(c)),
     expectedDeviations: Array.isArray(config.expectedDeviations) ? config.expectedDeviations : undefined,

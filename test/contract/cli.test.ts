@@ -15,6 +15,7 @@ import { repoRoot } from "../../src/spec/openapi.ts";
 import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
 import { type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
+const deviationsPath = join(import.meta.dirname, "sandbox-deviations.yaml");
 const dir = mkdtempSync(join(tmpdir(), "ims-contract-cli-"));
 
 let sandbox: Sandbox;
@@ -36,21 +37,26 @@ async function cli(args: string[]): Promise<{ code: number; output: string }> {
   return { code, output: lines.join("\n") };
 }
 
+// Every check but path_robustness, whose over-long ids the sandbox answers with messages longer than the
+// error schemas allow (sandbox-deviations.yaml); sandbox.test.ts runs that one.
+const conforming = checkNames.filter((c) => c !== "path_robustness");
+const cells = 7 * conforming.length;
+
 describe("against a conforming server", () => {
   let run: { code: number; output: string };
   const junit = join(dir, "pass.xml");
   const json = join(dir, "pass.json");
   beforeAll(async () => {
-    run = await cli(["--base-url", sandbox.url, "--junit", junit, "--json", json]);
+    run = await cli(["--base-url", sandbox.url, "--checks", conforming.join(","), "--junit", junit, "--json", json]);
   });
 
   test("exits 0 and says PASSED", () => {
     expect(run.code).toBe(0);
-    expect(run.output).toMatch(/^PASSED: 0 failed, 0 inconclusive, 63 passed/m);
+    expect(run.output).toMatch(/^PASSED: 0 failed, 0 inconclusive, \d+ passed/m);
   });
 
   test("prints one progress line per check", () => {
-    for (const check of checkNames) expect(run.output).toMatch(new RegExp(`^✓ ${check} +\\d+ assertions$`, "m"));
+    for (const check of conforming) expect(run.output).toMatch(new RegExp(`^✓ ${check} +\\d+ assertions$`, "m"));
   });
 
   test("prints the operation x check table", () => {
@@ -70,17 +76,19 @@ describe("against a conforming server", () => {
   test("writes a JUnit report with one suite per check and one case per operation", () => {
     const xml = readFileSync(junit, "utf8");
     expect(xml).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ims-contract" tests="63" failures="0"/,
+      new RegExp(
+        `^<\\?xml version="1.0" encoding="UTF-8"\\?>\n<testsuites name="ims-contract" tests="${cells}" failures="0"`,
+      ),
     );
-    expect(xml.match(/<testsuite /g)).toHaveLength(9);
-    expect(xml.match(/<testcase /g)).toHaveLength(63);
+    expect(xml.match(/<testsuite /g)).toHaveLength(conforming.length);
+    expect(xml.match(/<testcase /g)).toHaveLength(cells);
     expect(xml).not.toContain("<failure");
   });
 
   test("writes a JSON report of every cell", () => {
     const report = JSON.parse(readFileSync(json, "utf8")) as RunResult & { tool: string };
     expect(report).toMatchObject({ tool: "ims-contract", passed: true, profile: "ims", baseUrl: sandbox.url });
-    expect(report.cells).toHaveLength(63);
+    expect(report.cells).toHaveLength(cells);
   });
 });
 
@@ -95,8 +103,8 @@ describe("against a faulty server", () => {
   test("exits 1 and marks the failing cell in the table", () => {
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/^✗ status_code_conformance +\d+ of \d+ assertions failed$/m);
-    // Columns in registry order: status, four more response checks, authn, flows, negative, authz.
-    expect(run.output).toMatch(/^addImageMember +FAIL( +(pass|-)){5} +FAIL( +(pass|-)){2} *$/m);
+    // Columns in registry order: status, four more response checks, authn, flows, then the rest.
+    expect(run.output).toMatch(/^addImageMember +FAIL( +(pass|-)){5} +FAIL( +(pass|-))+ *$/m);
     expect(run.output).toMatch(/^FAILED: /m);
   });
 
@@ -178,7 +186,7 @@ describe("the ims-contract bin", () => {
   test("runs from another directory and exits 0 against the sandbox", async () => {
     const { stdout } = await exec(
       process.execPath,
-      [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"],
+      [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--expect", deviationsPath, "--quiet"],
       { cwd: tmpdir() },
     );
     expect(stdout).toMatch(/^PASSED: /m);

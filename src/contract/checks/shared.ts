@@ -138,3 +138,26 @@ export async function ensureMember(
   if (status !== undefined && ((status >= 200 && status < 300) || status === 409)) return undefined;
   return `owner could not add ${project} to ${image}: ${status ?? exchange.error}`;
 }
+
+/**
+ * Why an error response is not what the spec declares for its status: not JSON, or a body that
+ * breaks the declared schema. Undefined when it conforms.
+ */
+export function errorBodyProblem(s: Session, exchange: Exchange): string | undefined {
+  const response = exchange.response;
+  if (!response) return `no response (${exchange.error})`;
+  const declared = s.contract.response(s.contract.op(exchange.operation), response.status);
+  const schema = declared ? [...declared.content.values()][0] : undefined;
+  if (!schema) return `${response.status} is not declared with a body`;
+  const type = response.headers["content-type"] ?? "none";
+  const value = jsonBody(exchange);
+  if (value === undefined) return `${response.status} came as ${type}, not JSON: ${response.body.slice(0, 80)}`;
+  const errors = s.contract.errors(schema, value);
+  return errors.length > 0
+    ? `${response.status} body breaks the declared schema: ${errors.map((e) => `${e.instancePath} ${e.message}`).join("; ")}`
+    : undefined;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
