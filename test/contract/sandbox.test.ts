@@ -67,15 +67,34 @@ describe("against the sandbox with the example config", () => {
   });
 
   test("every named check runs, and each judges at least one operation", () => {
+    // Judged: passed, or failed by one of the sandbox's known deviations (path_robustness).
     expect(result.operations).toHaveLength(7);
     expect(result.checks).toEqual([...checkNames]);
     expect(result.cells).toHaveLength(7 * checkNames.length);
     for (const check of checkNames)
-      expect(result.cells.filter((c) => c.check === check && c.status === "passed").length, check).toBeGreaterThan(0);
+      expect(result.cells.filter((c) => c.check === check && c.assertions > 0).length, check).toBeGreaterThan(0);
   });
 
   test("it removes every member it added", () => {
     expect(result.leftovers).toEqual([]);
+  });
+
+  test("a run cut off half-way leaves members behind; the next full run gives the same verdict as a clean one", async () => {
+    let sent = 0;
+    const cut: RunningProxy = await startFaultProxy(sandbox.url, {
+      // After 300 requests the server is gone for this run: its clean-up cannot reach it either.
+      request: (req) => (++sent > 300 ? { status: 503, headers: {}, body: "" } : req),
+    });
+    try {
+      const interrupted = await runContract(config({}, cut.url));
+      expect(interrupted.passed).toBe(false);
+    } finally {
+      await cut.close();
+    }
+    const after = await runContract(config());
+    const verdicts = (r: RunResult) => r.cells.map((c) => `${c.operation} › ${c.check}: ${c.status}`);
+    expect(verdicts(after)).toEqual(verdicts(result));
+    expect(after.leftovers).toEqual([]);
   });
 
   test("a second run finds the server as the first did and gives the same verdict", async () => {
