@@ -1,5 +1,6 @@
 // documented_codes: errors carry the code the spec documents, not only a code of the right shape.
-// On /v1 the suite causes each documented batch 400 (and a 401) and checks its IMS code; on /v2
+// On /v1 the suite causes each documented batch 400 (and a 401) and checks its IMS code (IMG.0027,
+// IMG.0089 and IMG.0076 on otherwise valid batches are batch_rules' part); on /v2
 // every error the run has received so far must have `code` equal to its status plus its title, and
 // the title must be the status's reason phrase.
 import { STATUS_CODES } from "node:http";
@@ -7,7 +8,7 @@ import { Findings } from "../findings.ts";
 import type { Exchange } from "../http.ts";
 import { jsonBody, type Session } from "../session.ts";
 import { defineCheck } from "./check.ts";
-import { freshProject, mayChangeState, offReason, primaryImage } from "./shared.ts";
+import { ensureMember, freshProject, mayChangeState, offReason, primaryImage } from "./shared.ts";
 
 /** Reason phrases webob (and so Glance) uses where they differ from Node's current ones. */
 const legacyReasons: Record<number, string> = {
@@ -56,6 +57,23 @@ export const documentedCodes = defineCheck({
         purpose: "documented_codes: no credentials",
       });
       judgeImsCode(f, anonymous, 401, "APIG.0301", "no credentials");
+      // Sharing someone else's image: the member can see it (IMG.0047), the stranger cannot (IMG.0027).
+      const image = primaryImage(s);
+      const problem = await ensureMember(s, image, s.projectOf("member"), "documented_codes: set-up");
+      if (problem) f.inconclusive("batchAddImageMembers", "codes.set-up", `set-up failed: ${problem}`);
+      else
+        for (const [actor, code] of [
+          ["member", "IMG.0047"],
+          ["stranger", "IMG.0027"],
+        ] as const) {
+          const exchange = await s.call("batchAddImageMembers", {
+            actor,
+            params: {},
+            body: { images: [image], projects: [freshProject(s)] },
+            purpose: `documented_codes: the ${actor} batch-shares the owner's image`,
+          });
+          judgeImsCode(f, exchange, 400, code, `the ${actor} batch-shares the owner's image`);
+        }
     }
     // Every /v2 error so far, whichever check caused it.
     for (const exchange of s.exchanges) {
