@@ -37,8 +37,3 @@ export function compareDeviations(expected: Deviation[], failures: Finding[]): D
     fixed: expected.filter((d) => !seen.has(key(d))),
   };
 }
-
-/** The run's failures as a deviation list, to start a baseline file from (`--json` carries them too). */
-export function deviationsOf(failures: Finding[]): Deviation[] {
-  return compareDeviations([], failures).new;
-}

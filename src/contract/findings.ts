@@ -84,7 +84,7 @@ export class Findings {
 }
 
 /** `the stranger lists the members` -> `the-stranger-lists-the-members`. */
-export function slug(text: string): string {
+function slug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9/_.:]+/g, "-")

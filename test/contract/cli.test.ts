@@ -179,7 +179,7 @@ describe("--expect: known deviations", () => {
     expect(changed.code).toBe(1);
     expect(changed.output).toContain(`  new:   ${unique[0]?.operation} › ${unique[0]?.check} › ${unique[0]?.rule}`);
     expect(changed.output).toContain("  fixed: showJob › stateful_flows › flows.gone");
-  });
+  }, 180_000);
 });
 
 describe("options", () => {

@@ -2,12 +2,15 @@
 // run against the sandbox behind a proxy that does what Glance's ContextMiddleware does (trust
 // X-Project-Id when X-Identity-Status is "Confirmed", refuse everything else with 401).
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
 import { type RunResult, runContract } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { faultRunTimeouts, sandboxDeviations } from "./faults/harness.ts";
 import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
+
+// A full run takes 8-25 s here when other test files share the two cores; some tests make two.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const glance = loadConfigFile(resolve(import.meta.dirname, "..", "..", "src", "contract", "examples", "glance.yaml"));
 const projects = [

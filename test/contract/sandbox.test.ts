@@ -1,7 +1,7 @@
 // The contract suite against the reference sandbox: every check passes with the documented
 // example config, the openstack profile stays on /v2, and with destructive steps off nothing that
 // changes state is sent.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { checkNames } from "../../src/contract/checks/registry.ts";
 import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
 import { type RunResult, runContract } from "../../src/contract/run.ts";
@@ -9,6 +9,9 @@ import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { sandboxConfigPath } from "./faults/catalogue.ts";
 import { faultRunTimeouts, sandboxDeviations } from "./faults/harness.ts";
 import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
+
+// A full run takes 8-25 s here when other test files share the two cores; some tests make two.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let sandbox: Sandbox;
 beforeAll(async () => {

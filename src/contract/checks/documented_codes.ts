@@ -7,6 +7,7 @@ import { STATUS_CODES } from "node:http";
 import { Findings } from "../findings.ts";
 import type { Exchange } from "../http.ts";
 import { jsonBody, type Session } from "../session.ts";
+import { randomHex } from "../values.ts";
 import { defineCheck } from "./check.ts";
 import { ensureMember, freshProject, mayChangeState, offReason, primaryImage } from "./shared.ts";
 
@@ -75,6 +76,18 @@ export const documentedCodes = defineCheck({
           judgeImsCode(f, exchange, 400, code, `the ${actor} batch-shares the owner's image`);
         }
     }
+    // Two /v2 errors of its own, so that the check judges some when it runs alone.
+    const image = primaryImage(s);
+    await s.call("showImageMember", {
+      actor: "owner",
+      params: { image_id: image, member_id: randomHex(32) },
+      purpose: "documented_codes: an unknown member",
+    });
+    await s.call("listImageMembers", {
+      actor: "anonymous",
+      params: { image_id: image },
+      purpose: "documented_codes: no credentials",
+    });
     // Every /v2 error so far, whichever check caused it.
     for (const exchange of s.exchanges) {
       const status = exchange.response?.status ?? 0;

@@ -36,6 +36,8 @@ export interface Fault extends FaultHooks {
   description: string;
   /** The operation x check the suite must report as failed. */
   expect: { operation: string; check: CheckName };
+  /** Checks whose requests the expected one judges (a response check sees only what others send). */
+  alongside?: CheckName[];
 }
 
 type Role = "owner" | "member" | "stranger";
@@ -162,6 +164,7 @@ export const faults: Fault[] = [
     id: "stranger-list-hangs",
     description: "never answers when the stranger lists members (the client times out)",
     expect: { operation: "listImageMembers", check: "not_a_server_error" },
+    alongside: ["authorisation"],
     // A promise that never settles: the proxy drops the connection when it closes.
     response: (req, res) => (is(req, "listImageMembers", "stranger") ? new Promise<ProxiedResponse>(() => {}) : res),
   },

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import type { CheckName } from "../../../src/contract/checks/registry.ts";
 import { loadConfigFile } from "../../../src/contract/config.ts";
 import { Contract } from "../../../src/contract/contract.ts";
 import type { Deviation } from "../../../src/contract/deviations.ts";
@@ -16,11 +17,12 @@ const contract = Contract.load("ims");
 /** Short timeouts: the sandbox answers in milliseconds and its jobs finish at once. */
 export const faultRunTimeouts = { requestMs: 2000, jobMs: 1500, jobPollMs: 25 };
 
-export async function runBehind(hooks: FaultHooks | Fault): Promise<RunResult> {
+/** Runs the suite behind a proxy with `hooks`: every check of the example config, or only `checks`. */
+export async function runBehind(hooks: FaultHooks | Fault, checks?: CheckName[]): Promise<RunResult> {
   const sandbox = await startSandbox({ port: 0, quiet: true, memberLimit: faultMemberLimit });
   const proxy = await startFaultProxy(sandbox.url, hooks);
   try {
-    const config = loadConfigFile(sandboxConfigPath, { baseUrl: proxy.url });
+    const config = loadConfigFile(sandboxConfigPath, checks ? { baseUrl: proxy.url, checks } : { baseUrl: proxy.url });
     return await runContract(
       { ...config, timeouts: faultRunTimeouts, limits: { ...config.limits, members: faultMemberLimit } },
       {},
