@@ -1,6 +1,7 @@
 // ims-contract: runs the contract suite against a live server and reports per operation and check.
-// Exit codes: 0 every check passed, 1 some check failed, 2 the config or the server's starting
-// state cannot be used.
+// Exit codes: 0 every check passed (with --expect: exactly the known deviations failed), 1 some
+// check failed or could not be judged (or a deviation is new or fixed), 2 the config cannot be used
+// or the server does not answer.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
