@@ -24,7 +24,7 @@ export class BatchSharing {
     const images: string[] = [];
     for (const id of request.images) {
       // An image the caller cannot see is reported as missing (IMG.0027), not as someone else's (IMG.0047):
-      // as on /v2, nothing is told about images of other projects (DECISIONS.md, 26).
+      // as on /v2, nothing is told about images of other projects (DECISIONS.md, 41).
       const image = this.access.visibleImage(caller, id);
       if (!image) throw badRequest(ImsCode.imageNotFound, `Image ${id} does not exist.`);
       if (!isOwner(caller, image))

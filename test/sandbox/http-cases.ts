@@ -648,7 +648,7 @@ export const batchCases: HttpCase[] = [
     imsCode: "IMG.0027",
   },
   {
-    // DECISIONS.md 26: an image the caller cannot see is reported as missing, not as someone else's.
+    // DECISIONS.md 41: an image the caller cannot see is reported as missing, not as someone else's.
     name: "another project's image the caller cannot see",
     operationId: "batchAddImageMembers",
     status: 400,
