@@ -1,6 +1,5 @@
 // Fault injection: the suite must fail each faulty server in the catalogue with the check the fault
-// breaks, and must pass the same sandbox behind a proxy that changes nothing. Failures the sandbox
-// shows by itself (sandbox-deviations.yaml) count for neither.
+// breaks, and must pass the same sandbox behind a proxy that changes nothing.
 import { describe, expect, test } from "vitest";
 import { checkNames } from "../../src/contract/checks/registry.ts";
 import { faults } from "./faults/catalogue.ts";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
 import { type RunResult, runContract } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
-import { faultRunTimeouts, sandboxDeviations } from "./faults/harness.ts";
+import { faultRunTimeouts } from "./faults/harness.ts";
 import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
 // A full run takes 8-25 s here when other test files share the two cores; some tests make two.
@@ -87,14 +87,8 @@ describe("the Glance example config against an identity-header gateway", () => {
     result = await runContract(config);
   });
 
-  test("passes every check on the five /v2 operations, but for the sandbox's own known deviations", () => {
-    const known = new Set(sandboxDeviations.map((d) => `${d.operation} ${d.check} ${d.rule}`));
-    expect(
-      result.cells
-        .flatMap((c) => c.failures)
-        .filter((f) => !known.has(`${f.operation} ${f.check} ${f.rule}`))
-        .map((f) => `${f.operation} › ${f.check}: ${f.reason}`),
-    ).toEqual([]);
+  test("passes every check on the five /v2 operations", () => {
+    expect(result.cells.flatMap((c) => c.failures).map((f) => `${f.operation} › ${f.check}: ${f.reason}`)).toEqual([]);
     expect(result.cells.filter((c) => c.status === "inconclusive")).toEqual([]);
     expect(result.operations).toHaveLength(5);
   });

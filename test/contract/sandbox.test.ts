@@ -7,7 +7,7 @@ import { type ContractConfig, loadConfigFile } from "../../src/contract/config.t
 import { type RunResult, runContract } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { sandboxConfigPath } from "./faults/catalogue.ts";
-import { faultRunTimeouts, sandboxDeviations } from "./faults/harness.ts";
+import { faultRunTimeouts } from "./faults/harness.ts";
 import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
 // A full run takes 8-25 s here when other test files share the two cores; some tests make two.
@@ -43,13 +43,9 @@ async function recorded(
   }
 }
 
-/** Failures other than the sandbox's known deviations, as `operation › check › rule`. */
-function unexpected(result: RunResult): string[] {
-  const known = new Set(sandboxDeviations.map((d) => `${d.operation} ${d.check} ${d.rule}`));
-  return result.cells
-    .flatMap((c) => c.failures)
-    .filter((f) => !known.has(`${f.operation} ${f.check} ${f.rule}`))
-    .map((f) => `${f.operation} › ${f.check} › ${f.rule}: ${f.reason}`);
+/** Every failure of a run, as `operation › check › rule: reason`. */
+function failures(result: RunResult): string[] {
+  return result.cells.flatMap((c) => c.failures).map((f) => `${f.operation} › ${f.check} › ${f.rule}: ${f.reason}`);
 }
 
 describe("against the sandbox with the example config", () => {
@@ -58,19 +54,16 @@ describe("against the sandbox with the example config", () => {
     result = await runContract(config());
   });
 
-  test("every operation passes every check, but for the sandbox's own known deviations", () => {
-    expect(unexpected(result)).toEqual([]);
+  test("every operation passes every check", () => {
+    expect(failures(result)).toEqual([]);
     expect(result.cells.filter((c) => c.status === "inconclusive")).toEqual([]);
   });
 
-  test("measured against the known deviations, the run passes: none new, none fixed", async () => {
-    const measured = await runContract(config({ expectedDeviations: sandboxDeviations }));
-    expect(measured.deviations).toMatchObject({ new: [], fixed: [] });
-    expect(measured.passed).toBe(true);
+  test("the run passes", () => {
+    expect(result.passed).toBe(true);
   });
 
   test("every named check runs, and each judges at least one operation", () => {
-    // Judged: passed, or failed by one of the sandbox's known deviations (path_robustness).
     expect(result.operations).toHaveLength(7);
     expect(result.checks).toEqual([...checkNames]);
     expect(result.cells).toHaveLength(7 * checkNames.length);
@@ -111,7 +104,7 @@ describe("against the sandbox with the example config", () => {
 describe("profile openstack", () => {
   test("judges only the five /v2 operations and never calls /v1", async () => {
     const { result, requests } = await recorded({ profile: "openstack" });
-    expect(unexpected(result)).toEqual([]);
+    expect(failures(result)).toEqual([]);
     expect(result.operations).toEqual([
       "listImageMembers",
       "addImageMember",
@@ -158,7 +151,7 @@ describe("with destructive steps off", () => {
   test("sends only GETs, says why each skipped cell could not be judged, leaves nothing, and a full run follows cleanly", async () => {
     const { result, requests } = await recorded({ destructive: false });
     expect(requests.filter((r) => r.method !== "GET")).toEqual([]);
-    expect(unexpected(result)).toEqual([]);
+    expect(failures(result)).toEqual([]);
     const flows = result.cells.find((c) => c.operation === "removeImageMember" && c.check === "stateful_flows");
     expect(flows?.status).toBe("skipped");
     expect(flows?.notes.join(" ")).toMatch(/destructive steps are off/);
@@ -168,7 +161,7 @@ describe("with destructive steps off", () => {
     expect(result.leftovers).toEqual([]);
 
     const full = await runContract(config());
-    expect(unexpected(full)).toEqual([]);
+    expect(failures(full)).toEqual([]);
     expect(full.leftovers).toEqual([]);
   });
 });

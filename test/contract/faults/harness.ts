@@ -1,12 +1,8 @@
 // Runs the contract suite against the sandbox behind a fault proxy (or a transparent one).
 
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { CheckName } from "../../../src/contract/checks/registry.ts";
 import { loadConfigFile } from "../../../src/contract/config.ts";
 import { Contract } from "../../../src/contract/contract.ts";
-import type { Deviation } from "../../../src/contract/deviations.ts";
 import { type RunResult, runContract } from "../../../src/contract/run.ts";
 import { startSandbox } from "../../../src/sandbox/server.ts";
 import { type Fault, faultMemberLimit, sandboxConfigPath } from "./catalogue.ts";
@@ -34,18 +30,7 @@ export async function runBehind(hooks: FaultHooks | Fault, checks?: CheckName[])
   }
 }
 
-/**
- * The sandbox's own known deviations (see sandbox-deviations.yaml): failures with these rules say
- * nothing about a fault in front of it.
- */
-export const sandboxDeviations = (parseYaml(
-  readFileSync(resolve(import.meta.dirname, "..", "sandbox-deviations.yaml"), "utf8"),
-) ?? []) as Deviation[];
-
-/** The operation x check cells a run failed for a reason other than the sandbox's known deviations. */
+/** The operation x check cells a run failed. */
 export function failedCells(result: RunResult): string[] {
-  const known = new Set(sandboxDeviations.map((d) => `${d.operation} ${d.check} ${d.rule}`));
-  return result.cells
-    .filter((c) => c.failures.some((f) => !known.has(`${f.operation} ${f.check} ${f.rule}`)))
-    .map((c) => `${c.operation} › ${c.check}`);
+  return result.cells.filter((c) => c.failures.length > 0).map((c) => `${c.operation} › ${c.check}`);
 }
