@@ -467,8 +467,6 @@ export interface components {
                     items: components["schemas"]["MemberSchemaDocument"];
                 };
                 schema: components["schemas"]["SchemaProperty"];
-            } & {
-                [key: string]: components["schemas"]["SchemaProperty"];
             };
             /** @description Link templates; Glance lists one, `describedby` with `{schema}`. */
             links: components["schemas"]["SchemaLink"][];
@@ -515,8 +513,6 @@ export interface components {
                 created_at: components["schemas"]["SchemaProperty"];
                 updated_at: components["schemas"]["SchemaProperty"];
                 schema: components["schemas"]["SchemaProperty"];
-            } & {
-                [key: string]: components["schemas"]["SchemaProperty"];
             };
         };
         /**
