@@ -39,16 +39,18 @@ describe("the current spec", () => {
     expect(verdict).toMatchObject({ ok: true });
   });
 
-  it("is 1.1.0, a minor release over 1.0.0 that adds the four operations", () => {
+  it("breaks nothing of 1.0.0: 1.1.0 added four operations as a minor release", () => {
     const first = readSpec(releasedVersions()[0]?.path ?? "");
     const verdict = checkRelease(first, current as never);
-    expect(verdict).toMatchObject({ from: "1.0.0", to: "1.1.0", required: "minor", actual: "minor", ok: true });
-    expect(verdict.changes.filter((c) => c.type === "non-breaking").map((c) => c.where)).toEqual([
-      "paths./v1/cloudimages/members.put",
-      "paths./v1/cloudimages/members.delete",
-      "paths./v2/schemas/member.get",
-      "paths./v2/schemas/members.get",
-    ]);
+    expect(verdict).toMatchObject({ from: "1.0.0", required: "minor", actual: "minor", ok: true });
+    expect(verdict.changes.filter((c) => c.type === "non-breaking").map((c) => c.where)).toEqual(
+      expect.arrayContaining([
+        "paths./v1/cloudimages/members.put",
+        "paths./v1/cloudimages/members.delete",
+        "paths./v2/schemas/member.get",
+        "paths./v2/schemas/members.get",
+      ]),
+    );
   });
 
   it("has a CHANGELOG entry for its version and for every released one", () => {
