@@ -53,6 +53,11 @@ describe("the current spec", () => {
     );
   });
 
+  it("keeps each released spec under the version it declares", () => {
+    expect(releasedVersions().length).toBeGreaterThan(0);
+    for (const { version, path } of releasedVersions()) expect(readSpec(path).info.version).toBe(version);
+  });
+
   it("has a CHANGELOG entry for its version and for every released one", () => {
     const changelog = readFileSync(join(repoRoot, "CHANGELOG.md"), "utf8");
     for (const version of [current.info.version, ...releasedVersions().map((r) => r.version)])
