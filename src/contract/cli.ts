@@ -1,7 +1,8 @@
+#!/usr/bin/env node
 // ims-contract: runs the contract suite against a live server and reports per operation and check.
 // Exit codes: 0 every check passed, 1 some check failed, 2 the config or the server's starting
 // state cannot be used.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
@@ -88,6 +89,7 @@ export async function main(
   return result.passed ? 0 : 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Installed, the bin is reached through node_modules/.bin's symlink: compare the real path.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -2,14 +2,11 @@
 // every problem into one line that names the field.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { parse as parseYaml } from "yaml";
+import { createAjv, dottedPath, formatErrors, type ValidateFunction } from "../spec/ajv.ts";
 import { type CheckName, checkNames, checkPresets } from "./checks.ts";
+import configSchema from "./config.schema.json" with { type: "json" };
 import type { Profile } from "./contract.ts";
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export const configSchemaPath = resolve(import.meta.dirname, "config.schema.json");
 
@@ -49,7 +46,7 @@ export interface ConfigOverrides {
 export function loadConfigFile(
   path: string,
   overrides: ConfigOverrides = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): ContractConfig {
   let text: string;
   try {
@@ -68,13 +65,13 @@ export function loadConfigFile(
   return parseConfig(raw, path, overrides, env);
 }
 
-let validate: ReturnType<Ajv2020["compile"]> | undefined;
+let validate: ValidateFunction | undefined;
 
 export function parseConfig(
   raw: unknown,
   source: string,
   overrides: ConfigOverrides = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): ContractConfig {
   const value = structuredClone(raw ?? {}) as Record<string, unknown>;
   if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(source, ["(root): must be an object"]);
@@ -82,11 +79,9 @@ export function parseConfig(
   if (overrides.checks !== undefined) value.checks = overrides.checks;
 
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
-    addFormats(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(configSchemaPath, "utf8")) as object);
+    validate = createAjv({ allErrors: true, useDefaults: true }).compile(configSchema);
   }
-  if (!validate(value)) throw new ConfigError(source, describeErrors(validate.errors ?? []));
+  if (!validate(value)) throw new ConfigError(source, formatErrors(validate.errors ?? [], dottedPath));
 
   const config = value as unknown as Omit<ContractConfig, "checks" | "actors" | "headers"> & {
     checks?: string[];
@@ -166,39 +161,4 @@ export function parseConfig(
 /** The owner's header names with values no server can accept. */
 function forgeHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(headers).map((name) => [name, `invalid-${name.toLowerCase()}-0000`]));
-}
-
-function describeErrors(errors: ErrorObject[]): string[] {
-  const lines = errors
-    .filter((e) => e.keyword !== "if")
-    .map((e) => {
-      const field = fieldName(e.instancePath);
-      switch (e.keyword) {
-        case "required":
-          return `${join(field, String(e.params.missingProperty))}: is required`;
-        case "additionalProperties":
-          return `${join(field, String(e.params.additionalProperty))}: is not a known field`;
-        case "enum":
-          return `${field}: must be one of ${(e.params.allowedValues as unknown[]).join(", ")}`;
-        case "propertyNames":
-          return `${field}: has an invalid header name ${JSON.stringify(e.params.propertyName)}`;
-        default:
-          return `${field}: ${e.message ?? e.keyword}`;
-      }
-    });
-  return [...new Set(lines)];
-}
-
-function fieldName(instancePath: string): string {
-  if (instancePath === "") return "(root)";
-  return instancePath
-    .slice(1)
-    .split("/")
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
-    .join("");
-}
-
-function join(field: string, child: string): string {
-  return field === "(root)" ? child : `${field}.${child}`;
 }

@@ -1,10 +1,11 @@
 // One run against one server: sends requests as the configured actors, records every exchange,
 // judges each response with the response checks, collects the findings of the other checks, and
 // remembers which members it added so that it can remove them again.
-import type { ErrorObject } from "ajv";
+import { formatErrors } from "../spec/ajv.ts";
+import type { SpecOperation } from "../spec/model.ts";
 import type { CheckName } from "./checks.ts";
 import type { ContractConfig } from "./config.ts";
-import type { Contract, OperationSpec } from "./contract.ts";
+import type { Contract } from "./contract.ts";
 import { type Exchange, HttpClient, isJsonMediaType, mediaType, type RecordedRequest } from "./http.ts";
 
 export type ActorName = "owner" | "member" | "stranger" | "anonymous" | "bogus";
@@ -162,7 +163,7 @@ export class Session {
     }
   }
 
-  private noteSideEffects(op: OperationSpec, options: CallOptions, exchange: Exchange): void {
+  private noteSideEffects(op: SpecOperation, options: CallOptions, exchange: Exchange): void {
     const status = exchange.response?.status ?? 0;
     if (status < 200 || status > 299) return;
     const body = requestJson(options);
@@ -210,7 +211,7 @@ function requestJson(options: CallOptions): Record<string, unknown> | undefined 
 }
 
 /** The response checks: run on every exchange, whichever check sent it. */
-function judgeResponse(s: Session, op: OperationSpec, exchange: Exchange): void {
+function judgeResponse(s: Session, op: SpecOperation, exchange: Exchange): void {
   const response = exchange.response;
   if (!response) {
     s.judge("not_a_server_error", op.id, false, `no response: ${exchange.error}`, exchange);
@@ -274,7 +275,7 @@ function judgeResponse(s: Session, op: OperationSpec, exchange: Exchange): void 
         "response_schema_conformance",
         op.id,
         errors.length === 0,
-        `body breaks ${schemaName(schema)}:\n${formatSchemaErrors(errors).join("\n")}`,
+        `body breaks ${schemaName(schema)}:\n${formatErrors(errors).join("\n")}`,
         exchange,
       );
     }
@@ -312,19 +313,4 @@ function mediaTypeMatches(declared: string, received: string): boolean {
 
 function schemaName(pointer: string): string {
   return pointer.startsWith("#/components/schemas/") ? pointer.slice("#/components/schemas/".length) : pointer;
-}
-
-/** One line per Ajv error: the JSON path of the offending value and what is wrong with it. */
-export function formatSchemaErrors(errors: ErrorObject[]): string[] {
-  const lines = errors.map((e) => {
-    const path = e.instancePath || "(root)";
-    if (e.keyword === "additionalProperties")
-      return `${path}: unexpected property ${JSON.stringify(e.params.additionalProperty)}`;
-    if (e.keyword === "required")
-      return `${path}: missing required property ${JSON.stringify(e.params.missingProperty)}`;
-    if (e.keyword === "enum") return `${path}: must be one of ${JSON.stringify(e.params.allowedValues)}`;
-    if (e.keyword === "const") return `${path}: must be ${JSON.stringify(e.params.allowedValue)}`;
-    return `${path}: ${e.message ?? e.keyword}`;
-  });
-  return [...new Set(lines)];
 }

@@ -3,7 +3,8 @@
 // with Ajv against the schema it comes from, so a "negative" value is known to be invalid (and
 // why: the failing keyword) and a "valid" one is known to be valid.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Contract, OperationSpec } from "./contract.ts";
+import type { SpecOperation } from "../spec/model.ts";
+import type { Contract } from "./contract.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -60,7 +61,7 @@ function distinctItems(contract: Contract, pointer: string, count: number): unkn
 }
 
 /** A valid body for the operation, with the given top-level properties; throws if the result breaks the schema. */
-export function validBody(contract: Contract, op: OperationSpec, values: Record<string, unknown> = {}): unknown {
+export function validBody(contract: Contract, op: SpecOperation, values: Record<string, unknown> = {}): unknown {
   if (!op.body) throw new Error(`${op.id} takes no body`);
   const base = sampleValue(contract, op.body.schema) as Record<string, unknown>;
   const body = { ...base, ...values };
@@ -101,7 +102,7 @@ const otherTypeValues: Record<string, unknown> = {
 };
 
 /** Every body the request schema forbids, each differing from `valid` in one place. */
-export function negativeBodies(contract: Contract, op: OperationSpec, valid: Record<string, unknown>): BodyCase[] {
+export function negativeBodies(contract: Contract, op: SpecOperation, valid: Record<string, unknown>): BodyCase[] {
   if (!op.body) return [];
   const cases: BodyCase[] = [];
   const { pointer, schema } = contract.schemaAt(op.body.schema);
@@ -155,7 +156,7 @@ export function negativeBodies(contract: Contract, op: OperationSpec, valid: Rec
 }
 
 /** Path parameter values that break their schema; `valid` supplies the other parameters. */
-export function negativeParams(contract: Contract, op: OperationSpec, valid: Record<string, string>): ParamCase[] {
+export function negativeParams(contract: Contract, op: SpecOperation, valid: Record<string, string>): ParamCase[] {
   const cases: ParamCase[] = [];
   for (const param of op.pathParams) {
     for (const broken of brokenValues(contract, param.schema, valid[param.name], { pathSafe: true })) {

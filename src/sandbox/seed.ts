@@ -2,13 +2,9 @@
 // every start; the database only holds what clients create (members and jobs).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { parse as parseYaml } from "yaml";
-import { loadSpecDocument, type SpecDocument } from "./spec.ts";
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+import { createAjv, describeError, dottedPath, type ValidateFunction } from "../spec/ajv.ts";
+import { loadSpec, type OpenApiDocument } from "../spec/openapi.ts";
 
 export const defaultSeedPath = resolve(import.meta.dirname, "seed.default.yaml");
 
@@ -72,25 +68,22 @@ const seedSchema = {
   },
 };
 
-let loadedSpec: SpecDocument | undefined;
-const defaultSpec = () => (loadedSpec ??= loadSpecDocument());
+let loadedSpec: OpenApiDocument | undefined;
+const defaultSpec = () => (loadedSpec ??= loadSpec());
 
-const validators = new WeakMap<SpecDocument, ValidateFunction<Seed>>();
+const validators = new WeakMap<OpenApiDocument, ValidateFunction<Seed>>();
 
-function seedValidator(doc: SpecDocument): ValidateFunction<Seed> {
+function seedValidator(doc: OpenApiDocument): ValidateFunction<Seed> {
   let validate = validators.get(doc);
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: false, strict: false });
-    addFormats(ajv);
-    ajv.addSchema(doc, "spec");
-    validate = ajv.compile<Seed>(seedSchema);
+    validate = createAjv({ allErrors: false }, doc).compile<Seed>(seedSchema);
     validators.set(doc, validate);
   }
   return validate;
 }
 
 /** Reads and checks a seed file; every problem names the file and the field. */
-export function loadSeedFile(path: string, doc?: SpecDocument): Seed {
+export function loadSeedFile(path: string, doc?: OpenApiDocument): Seed {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -107,20 +100,18 @@ export function loadSeedFile(path: string, doc?: SpecDocument): Seed {
 }
 
 /** Checks a parsed seed (from a file or given inline) and resolves image owners to project ids. */
-export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = defaultSpec()): Seed {
+export function checkSeed(raw: unknown, source = "seed", doc: OpenApiDocument = defaultSpec()): Seed {
   const validate = seedValidator(doc);
   if (!validate(raw)) {
     const error = validate.errors?.[0];
-    const params = (error?.params ?? {}) as Record<string, unknown>;
-    let field = fieldName(error?.instancePath ?? "");
-    let problem = error?.message ?? "is invalid";
-    if (error?.keyword === "required") [field, problem] = [join(field, String(params.missingProperty)), "is required"];
-    else if (error?.keyword === "additionalProperties")
-      [field, problem] = [join(field, String(params.additionalProperty)), "is not a known field"];
-    else if (error?.keyword === "enum") problem = `must be one of ${(params.allowedValues as string[]).join(", ")}`;
-    else if (error?.instancePath.endsWith("/token") && error.keyword === "pattern")
-      problem = "must be printable ASCII without spaces";
-    throw new SeedError(`${source}: ${field || "(top level)"} ${problem}`);
+    const described = error ? describeError(error) : { at: [], keyword: "", message: "is invalid" };
+    const message =
+      described.keyword === "pattern" && described.at.at(-1) === "token"
+        ? "must be printable ASCII without spaces"
+        : described.message;
+    throw new SeedError(
+      `${source}: ${described.at.length === 0 ? "(top level)" : dottedPath(described.at)} ${message}`,
+    );
   }
 
   const byId = new Map<string, SeedProject>();
@@ -150,17 +141,6 @@ export function checkSeed(raw: unknown, source = "seed", doc: SpecDocument = def
     return { id, name: image.name, owner: owner.id, visibility: image.visibility };
   });
   return { projects: raw.projects.map((p) => ({ id: p.id, name: p.name, token: p.token })), images };
-}
-
-function fieldName(instancePath: string): string {
-  return instancePath
-    .split("/")
-    .slice(1)
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : join(acc, seg)), "");
-}
-
-function join(base: string, key: string): string {
-  return base ? `${base}.${key}` : key;
 }
 
 /** Lookups the request path needs: token to project, id to image. */

@@ -1,13 +1,14 @@
 // Starts a sandbox: opens the database, loads the seed, compiles the contract's validators, resumes
 // unfinished jobs and listens. Importing this module does nothing by itself.
 import { resolve } from "node:path";
+import { loadSpec } from "../spec/openapi.ts";
 import { BatchSharing, defaultMaxQueuedJobs } from "./batch.ts";
 import { openDatabase, Store } from "./db.ts";
 import { buildApp } from "./http/app.ts";
 import { defaultJobPacing, JobRunner } from "./jobs.ts";
 import { defaultMemberLimit, MemberRules } from "./members.ts";
 import { Catalog, checkSeed, defaultSeedPath, loadSeedFile, type Seed } from "./seed.ts";
-import { compileOperations, loadSpecDocument } from "./spec.ts";
+import { compileOperations } from "./spec.ts";
 import { type Clock, systemClock } from "./time.ts";
 
 export const defaultDbPath = resolve(import.meta.dirname, "..", "..", ".tmp", "sandbox.sqlite");
@@ -72,7 +73,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const bodyLimit = integerOption("bodyLimit", options.bodyLimit, defaultBodyLimit, 1024, 16 * 1024 * 1024);
   const clock = options.clock ?? systemClock;
 
-  const doc = loadSpecDocument();
+  const doc = loadSpec();
   const seed =
     typeof options.seed === "object"
       ? checkSeed(options.seed, "seed", doc)

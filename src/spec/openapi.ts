@@ -1,13 +1,21 @@
-// Loads the bundled spec and validates values against its schemas with Ajv (JSON Schema 2020-12,
-// the dialect of OpenAPI 3.1). Shared by the spec, client, mock and contract tests.
+// The spec as a document: where the bundled copy lives, its OpenAPI object types, reading it, and
+// following its local `$ref`s. The operation model (src/spec/model.ts) and the validators
+// (src/spec/ajv.ts) build on this module; nothing else in the kit reads generated/openapi.json.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import {
+  type Ajv2020,
+  createAjv,
+  type ErrorObject,
+  formatErrors,
+  specSchemaRef,
+  type ValidateFunction,
+} from "./ajv.ts";
+import { decodePointer, encodePointer } from "./pointer.ts";
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+export { encodePointer } from "./pointer.ts";
 
+/** The package root: the repository in a checkout, the installed package otherwise (dist/ mirrors src/). */
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const bundledSpecPath = resolve(repoRoot, "generated", "openapi.json");
 
@@ -34,6 +42,7 @@ export interface OperationObject {
   parameters?: ParameterObject[];
   requestBody?: { required?: boolean; content: Record<string, MediaTypeObject> };
   responses: Record<string, ResponseObject>;
+  security?: Record<string, string[]>[];
 }
 export interface ParameterObject {
   $ref?: string;
@@ -61,7 +70,7 @@ export function resolvePointer<T>(doc: OpenApiDocument, ref: string): T {
   if (!ref.startsWith("#/")) throw new Error(`only local refs are supported: ${ref}`);
   let node: unknown = doc;
   for (const raw of ref.slice(2).split("/")) {
-    const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
+    const key = decodePointer(decodeURIComponent(raw));
     node = (node as Record<string, unknown> | undefined)?.[key];
     if (node === undefined) throw new Error(`unresolvable ref ${ref}`);
   }
@@ -102,57 +111,30 @@ export function operationById(doc: OpenApiDocument, operationId: string): Operat
 }
 
 export interface SchemaValidator {
-  /** Validates `value` against the schema at `ref` (a JSON pointer into the spec); returns readable errors. */
-  validate(ref: string, value: unknown): string[];
+  /** Ajv's errors for `value` against the schema at `pointer` (`#/components/schemas/X`); empty when valid. */
+  errors(pointer: string, value: unknown): ErrorObject[];
+  /** The same, as readable `path: message` lines. */
+  validate(pointer: string, value: unknown): string[];
   ajv: Ajv2020;
 }
 
-/** One Ajv instance holding the whole spec, so `$ref`s between components resolve. */
-export function schemaValidator(doc: OpenApiDocument = loadSpec()): SchemaValidator {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTuples: false, validateFormats: true });
-  addFormats(ajv);
-  // The spec's own top-level keys and OpenAPI extensions are not JSON Schema keywords.
-  ajv.addVocabulary([
-    "openapi",
-    "info",
-    "servers",
-    "paths",
-    "components",
-    "security",
-    "tags",
-    "webhooks",
-    "jsonSchemaDialect",
-    "externalDocs",
-    "discriminator",
-    "xml",
-    "example",
-  ]);
-  ajv.addSchema(doc, "spec");
+/** One Ajv instance holding the whole spec, so `$ref`s between components resolve; validators are cached. */
+export function schemaValidator(
+  doc: OpenApiDocument = loadSpec(),
+  options: { allErrors?: boolean } = {},
+): SchemaValidator {
+  const ajv = createAjv({ allErrors: options.allErrors ?? true }, doc);
   const cache = new Map<string, ValidateFunction>();
-  return {
-    ajv,
-    validate(ref, value) {
-      let fn = cache.get(ref);
-      if (!fn) {
-        const pointer = ref.startsWith("#") ? ref.slice(1) : ref;
-        const encoded = pointer
-          .split("/")
-          .map((s) => encodeURIComponent(s))
-          .join("/");
-        fn = ajv.getSchema(`spec#${encoded}`);
-        if (!fn) throw new Error(`no schema at ${ref}`);
-        cache.set(ref, fn);
-      }
-      return fn(value) ? [] : formatErrors(fn.errors ?? []);
-    },
+  const errors = (pointer: string, value: unknown): ErrorObject[] => {
+    let fn = cache.get(pointer);
+    if (!fn) {
+      fn = ajv.getSchema(specSchemaRef(pointer));
+      if (!fn) throw new Error(`no schema at ${pointer}`);
+      cache.set(pointer, fn);
+    }
+    return fn(value) ? [] : [...(fn.errors ?? [])];
   };
-}
-
-export function formatErrors(errors: ErrorObject[]): string[] {
-  return errors.map(
-    (e) =>
-      `${e.instancePath || "(root)"} ${e.message ?? e.keyword}${e.params && "allowedValues" in e.params ? `: ${JSON.stringify(e.params.allowedValues)}` : ""}`,
-  );
+  return { ajv, errors, validate: (pointer, value) => formatErrors(errors(pointer, value)) };
 }
 
 /** JSON pointer of the response body schema of an operation for one status, or undefined when none is declared. */
@@ -170,8 +152,4 @@ export function responseSchemaRef(
   if (schema.$ref) return schema.$ref;
   const base = raw.$ref ?? `#/paths/${encodePointer(operation.path)}/${operation.method}/responses/${status}`;
   return `${base}/content/${encodePointer(mediaType)}/schema`;
-}
-
-export function encodePointer(segment: string): string {
-  return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }

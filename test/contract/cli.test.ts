@@ -1,19 +1,19 @@
 // The ims-contract command: progress, table, failure details and exit code, the JUnit and JSON
-// reports, and the `ims-contract` bin run as a separate process.
+// reports, and the CLI run as a separate process (the installed bin itself: test/package/).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checkNames } from "../../src/contract/checks.ts";
 import { main } from "../../src/contract/cli.ts";
 import type { RunResult } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
+import { repoRoot } from "../../src/spec/openapi.ts";
 import { faults, sandboxConfigPath } from "./faults/catalogue.ts";
 import { type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
 
-const repoRoot = resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "ims-contract-cli-"));
 
 let sandbox: Sandbox;
@@ -134,21 +134,20 @@ describe("options", () => {
   });
 });
 
-describe("the ims-contract bin", () => {
-  const bin = join(repoRoot, "scripts", "ims-contract.mjs");
+describe("the CLI run as a process", () => {
+  const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+  const bin = join(repoRoot, "src", "contract", "cli.ts");
   const exec = promisify(execFile);
 
   test("runs from another directory and exits 0 against the sandbox", async () => {
-    const { stdout } = await exec(
-      process.execPath,
-      [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"],
-      { cwd: tmpdir() },
-    );
+    const { stdout } = await exec(tsx, [bin, "--config", sandboxConfigPath, "--base-url", sandbox.url, "--quiet"], {
+      cwd: tmpdir(),
+    });
     expect(stdout).toMatch(/^PASSED: /m);
   });
 
   test("exits 2 on a config it cannot read", async () => {
-    const failure = await exec(process.execPath, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch(
+    const failure = await exec(tsx, [bin, "--config", join(dir, "missing.yaml")], { cwd: tmpdir() }).catch(
       (err: { code: number; stdout: string }) => err,
     );
     expect(failure).toMatchObject({ code: 2, stdout: expect.stringContaining("cannot read the file") });

@@ -1,12 +1,13 @@
 // The requests the negative check sends are generated from the spec's request schemas: each one is
 // known (by Ajv) to break the schema, and together they cover every constraint the schemas state.
 import { describe, expect, test } from "vitest";
-import { Contract, type OperationSpec } from "../../src/contract/contract.ts";
+import { Contract } from "../../src/contract/contract.ts";
 import { negativeBodies, negativeParams, sampleValue, validBody } from "../../src/contract/values.ts";
+import type { SpecOperation } from "../../src/spec/model.ts";
 
 const contract = Contract.load("ims");
 const withBody = contract.operations.filter(
-  (op): op is OperationSpec & { body: NonNullable<OperationSpec["body"]> } => op.body !== undefined,
+  (op): op is SpecOperation & { body: NonNullable<SpecOperation["body"]> } => op.body !== undefined,
 );
 const transportRules = ["malformed-json", "no-body", "media-type"];
 

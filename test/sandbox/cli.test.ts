@@ -93,7 +93,9 @@ describe("refusals at start-up", () => {
     );
     const { code, stderr } = await runCli(["--memory", "--seed", seed]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`sandbox: seed file ${seed}: images[0].visibility must be one of private, shared, public`);
+    expect(stderr).toContain(
+      `sandbox: seed file ${seed}: images[0].visibility must be one of "private", "shared", "public"`,
+    );
   });
 
   it("refuses a database file it cannot create", async () => {

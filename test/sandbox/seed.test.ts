@@ -68,10 +68,10 @@ describe("checking a seed", () => {
     [
       "an unknown visibility",
       (s) => (s.images[0].visibility = "community"),
-      "images[0].visibility must be one of private, shared, public",
+      'images[0].visibility must be one of "private", "shared", "public"',
     ],
     ["a malformed image id", (s) => (s.images[0].id = "img-1"), "images[0].id must"],
-    ["an unknown field", (s) => (s.images[0].size = 3), "images[0].size is not a known field"],
+    ["an unknown field", (s) => (s.images[0].size = 3), "images[0].size is not allowed"],
     ["no projects at all", (s) => (s.projects = []), "projects must NOT have fewer than 1 items"],
     [
       "a token used twice",

@@ -4,8 +4,8 @@ import type { BatchSharing } from "../../src/sandbox/batch.ts";
 import { buildApp } from "../../src/sandbox/http/app.ts";
 import type { MemberRules } from "../../src/sandbox/members.ts";
 import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
-import { compileOperations, loadSpecDocument } from "../../src/sandbox/spec.ts";
-import { operations } from "../../src/spec/openapi.ts";
+import { compileOperations } from "../../src/sandbox/spec.ts";
+import { loadSpec, operations } from "../../src/spec/openapi.ts";
 import { spec } from "./helpers.ts";
 import { batchCases, memberCases, unreachable } from "./http-cases.ts";
 
@@ -35,7 +35,7 @@ describe("the HTTP cases", () => {
 
 describe("the routes", () => {
   it("come from the spec: an operation the sandbox does not implement stops the start", () => {
-    const doc = loadSpecDocument();
+    const doc = loadSpec();
     const item = doc.paths["/v1/cloudimages/members"] as Record<string, unknown>;
     item.delete = { operationId: "batchDeleteImageMembers", responses: { "200": { description: "ok" } } };
     const deps = {

@@ -59,6 +59,6 @@ describe("error shapes", () => {
   it("reject an OpenStack error whose code is a bare number", () => {
     expect(
       validator.validate("#/components/schemas/OpenStackError", { message: "x", code: 404, title: "Not Found" }),
-    ).toEqual(["/code must be string"]);
+    ).toEqual(["/code: must be string"]);
   });
 });

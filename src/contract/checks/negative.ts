@@ -3,7 +3,7 @@
 // wrong media type) get a 4xx the operation declares, never a 2xx or a 5xx. Each request targets
 // real resources as the caller the contract allows, so only the broken part can explain a refusal,
 // and each carries fresh project ids, so a wrongly accepted request cannot hide behind a 409.
-import type { OperationSpec } from "../contract.ts";
+import type { SpecOperation } from "../../spec/model.ts";
 import type { Session } from "../session.ts";
 import { type BodyCase, negativeBodies, negativeParams, validBody } from "../values.ts";
 import { callerOf, ensureMember, primaryImage } from "./shared.ts";
@@ -66,7 +66,7 @@ export async function negativeDataRejection(s: Session): Promise<void> {
 }
 
 /** Whether the config's `negative.skip` leaves the case out; notes it for the report if so. */
-function skipped(s: Session, op: OperationSpec, negativeCase: { description: string; rules: string[] }): boolean {
+function skipped(s: Session, op: SpecOperation, negativeCase: { description: string; rules: string[] }): boolean {
   const skip = s.config.negative.skip;
   const rule = negativeCase.rules.find((r) => skip.includes(r) || skip.includes(`${op.id}.${r}`));
   if (rule !== undefined)
@@ -74,7 +74,7 @@ function skipped(s: Session, op: OperationSpec, negativeCase: { description: str
   return rule !== undefined;
 }
 
-async function send(s: Session, op: OperationSpec, params: Record<string, string>, bodyCase: BodyCase): Promise<void> {
+async function send(s: Session, op: SpecOperation, params: Record<string, string>, bodyCase: BodyCase): Promise<void> {
   const options: Parameters<Session["call"]>[1] = {
     actor: callerOf(op.id),
     params,

@@ -1,7 +1,8 @@
 // Small pieces the checks share: the fixtures they act on, links followed from a response, and the
 // membership set-up that several checks need.
+
+import { evaluateExpression } from "../../spec/model.ts";
 import type { CheckName } from "../checks.ts";
-import { evaluateExpression } from "../contract.ts";
 import type { Exchange } from "../http.ts";
 import type { ActorName, Session } from "../session.ts";
 import { randomHex, sampleValue } from "../values.ts";
