@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import type { ImageMember, Job, JobPairResult, JobStatus, JobType, MemberStatus } from "./types.ts";
 
 const schemaVersion = 1;
 
@@ -46,26 +47,12 @@ CREATE TABLE IF NOT EXISTS job_results (
 ) WITHOUT ROWID;
 `;
 
-export type MemberStatus = "pending" | "accepted" | "rejected";
-export type JobStatus = "INIT" | "RUNNING" | "SUCCESS" | "FAIL";
+/** A member as stored: the contract's ImageMember without its constant `schema` field. */
+export type MemberRow = Omit<ImageMember, "schema">;
 
-export interface MemberRow {
-  member_id: string;
-  image_id: string;
-  status: MemberStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface JobRow {
-  job_id: string;
+/** A job as stored: the contract's Job fields, the owning project, the request and the progress. */
+export interface JobRow extends Omit<Job, "entities"> {
   project_id: string;
-  job_type: string;
-  status: JobStatus;
-  begin_time: string;
-  end_time: string | null;
-  error_code: string | null;
-  fail_reason: string | null;
   /** JSON array of image ids. */
   images: string;
   /** JSON array of project ids. */
@@ -75,11 +62,9 @@ export interface JobRow {
   failed: number;
 }
 
-export interface JobResultRow {
+/** One pair's outcome as stored: the contract's JobPairResult, numbered, with SQL nulls for absent fields. */
+export interface JobResultRow extends Pick<JobPairResult, "image_id" | "project_id" | "status"> {
   pair: number;
-  image_id: string;
-  project_id: string;
-  status: "success" | "failed";
   error_code: string | null;
   fail_reason: string | null;
 }
@@ -208,7 +193,7 @@ export class Store {
   insertJob(job: {
     jobId: string;
     projectId: string;
-    jobType: string;
+    jobType: JobType;
     beginTime: string;
     images: string[];
     projects: string[];

@@ -2,6 +2,7 @@
 // A job is cut into chunks of image x project pairs; each chunk writes its members, its per-pair
 // results and the job's progress in one transaction. After a crash or a restart the worker picks
 // up every unfinished job at the first pair not yet committed, so no pair is ever written twice.
+import type { AccessRules } from "./access.ts";
 import type { JobResultRow, Store } from "./db.ts";
 import { ImsCode } from "./errors.ts";
 import { type Clock, jobTime, memberTime } from "./time.ts";
@@ -13,8 +14,6 @@ export interface JobPacing {
   delayMs: number;
 }
 
-export const defaultJobPacing: JobPacing = { chunkSize: 200, delayMs: 0 };
-
 export class JobRunner {
   private readonly queue: string[] = [];
   private draining: Promise<void> | undefined;
@@ -23,9 +22,9 @@ export class JobRunner {
 
   constructor(
     private readonly store: Store,
-    private readonly memberLimit: number,
+    private readonly access: AccessRules,
     private readonly clock: Clock,
-    private readonly pacing: JobPacing = defaultJobPacing,
+    private readonly pacing: JobPacing,
   ) {}
 
   /** Queues every job a previous run left unfinished. */
@@ -138,13 +137,13 @@ export class JobRunner {
     if (this.store.isMember(imageId, projectId))
       return { ...base, status: "success", error_code: null, fail_reason: null };
     const count = counts.get(imageId) ?? this.store.memberCount(imageId);
-    if (count >= this.memberLimit) {
+    if (this.access.isFull(count)) {
       counts.set(imageId, count);
       return {
         ...base,
         status: "failed",
         error_code: ImsCode.memberLimit,
-        fail_reason: `Image ${imageId} has reached its limit of ${this.memberLimit} members.`,
+        fail_reason: `Image ${imageId} has reached its limit of ${this.access.memberLimit} members.`,
       };
     }
     this.store.insertMember(imageId, projectId, now);

@@ -6,7 +6,7 @@ import { buildApp } from "../../src/sandbox/http/app.ts";
 import type { MemberRules } from "../../src/sandbox/members.ts";
 import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
 import type { Sandbox } from "../../src/sandbox/server.ts";
-import { compileOperations } from "../../src/sandbox/spec.ts";
+import { loadContract } from "../../src/sandbox/spec.ts";
 import { call, image, project, sandboxForFile, schemaCheck, token } from "./helpers.ts";
 
 let sandbox: Sandbox;
@@ -229,7 +229,7 @@ describe("an unexpected failure inside the sandbox", () => {
       throw new Error("secret detail");
     };
     const app = buildApp({
-      operations: compileOperations(),
+      contract: loadContract(),
       catalog: new Catalog(loadSeedFile(defaultSeedPath)),
       members: { list: boom } as unknown as MemberRules,
       batch: { show: boom } as unknown as BatchSharing,
