@@ -1,6 +1,7 @@
 // Shared by the sandbox tests: the default seed's ids and tokens, a small HTTP caller, and a check
 // of responses against the contract.
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
@@ -80,7 +81,11 @@ export async function call(baseUrl: string, method: string, path: string, option
     body = JSON.stringify(options.json);
     headers["Content-Type"] ??= "application/json";
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  // fetch refuses a body on GET; such requests go through node:http.
+  const response =
+    method === "GET" && body !== undefined
+      ? await getWithBody(`${baseUrl}${path}`, headers, body)
+      : await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -89,6 +94,26 @@ export async function call(baseUrl: string, method: string, path: string, option
     parsed = text;
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** A GET that carries a body, answered as a fetch Response. */
+function getWithBody(url: string, headers: Record<string, string>, body: string): Promise<Response> {
+  return new Promise((resolveGet, reject) => {
+    // Node frames a GET body only when told how: by its length unless the caller chose chunks.
+    const framing = headers["Transfer-Encoding"] ? {} : { "Content-Length": String(Buffer.byteLength(body)) };
+    const request = httpRequest(url, { method: "GET", headers: { ...headers, ...framing } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers))
+          if (typeof value === "string") responseHeaders.set(name, value);
+        resolveGet(new Response(Buffer.concat(chunks), { status: response.statusCode ?? 0, headers: responseHeaders }));
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 /** Binds `call` to one sandbox. */

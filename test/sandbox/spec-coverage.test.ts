@@ -37,7 +37,7 @@ describe("the routes", () => {
   it("come from the spec: an operation the sandbox does not implement stops the start", () => {
     const doc = loadSpec();
     const item = doc.paths["/v1/cloudimages/members"] as Record<string, unknown>;
-    item.delete = { operationId: "batchDeleteImageMembers", responses: { "200": { description: "ok" } } };
+    item.patch = { operationId: "batchPatchImageMembers", responses: { "200": { description: "ok" } } };
     const deps = {
       catalog: new Catalog(loadSeedFile(defaultSeedPath)),
       members: {} as MemberRules,
@@ -45,7 +45,7 @@ describe("the routes", () => {
       bodyLimit: 1024,
     };
     expect(() => buildApp({ ...deps, contract: loadContract(doc) })).toThrow(
-      "the spec declares operation batchDeleteImageMembers, which the sandbox does not implement",
+      "the spec declares operation batchPatchImageMembers, which the sandbox does not implement",
     );
   });
 
@@ -60,7 +60,8 @@ describe("the routes", () => {
     const allow = async (url: string) => (await app.inject({ method: "PATCH", url })).headers.allow;
     expect(await allow("/v2/images/x/members")).toBe("GET, POST");
     expect(await allow("/v2/images/x/members/y")).toBe("GET, PUT, DELETE");
-    expect(await allow("/v1/cloudimages/members")).toBe("POST");
+    expect(await allow("/v1/cloudimages/members")).toBe("PUT, POST, DELETE");
+    expect(await allow("/v2/schemas/member")).toBe("GET");
     expect(await allow("/v1/p/jobs/j")).toBe("GET");
     await app.close();
   });

@@ -67,14 +67,9 @@ function invalid(family: ErrorFamily, problem: ErrorObject | undefined, where: "
   const field = [root, ...at].join("/");
   const text = `Invalid request: ${field} ${message}.`;
   if (family === "openstack") return new ApiError(400, text);
-  // A malformed id inside the batch arrays has its own IMS code; every other schema problem is IMG.0001.
-  const malformedId = where === "body" ? /^body\/(images|projects)\/\d+$/.exec(field) : null;
-  const code =
-    malformedId?.[1] === "images"
-      ? ImsCode.badImageId
-      : malformedId?.[1] === "projects"
-        ? ImsCode.badProjectId
-        : ImsCode.badRequest;
+  // A malformed id in a batch body has its own IMS code; every other schema problem is IMG.0001.
+  const malformedId = where === "body" ? /^body\/(?:(images)\/\d+|projects\/\d+|project_id)$/.exec(field) : null;
+  const code = !malformedId ? ImsCode.badRequest : malformedId[1] ? ImsCode.badImageId : ImsCode.badProjectId;
   return new ApiError(400, text, code);
 }
 
