@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { afterAll, expect } from "vitest";
+import { defaultSeedPath, loadSeedFile, type Seed } from "../../src/sandbox/seed.ts";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/server.ts";
 import {
   deref,
@@ -38,6 +39,22 @@ export const image = {
   public: "1c88b93c-5c0a-4c86-96e1-05bb5370e7a8",
   strangers: "ba81d6a6-2161-41a7-8252-42f4b0d43d48",
 } as const;
+
+/** Ids of well-formed images that only seedWithImages creates: `00000000-0000-4000-8000-<n in hex>`, from 1. */
+export const bulkImages = (count: number) =>
+  Array.from({ length: count }, (_, i) => `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, "0")}`);
+
+/** The default seed plus `count` private images of the owner's (bulkImages). */
+export function seedWithImages(count: number): Seed {
+  const seed = loadSeedFile(defaultSeedPath);
+  const extra = bulkImages(count).map((id, i) => ({
+    id,
+    name: `bulk-${i + 1}`,
+    owner: project.owner,
+    visibility: "private" as const,
+  }));
+  return { projects: seed.projects, images: [...seed.images, ...extra] };
+}
 
 /** A project id no seed lists; the sandbox accepts it as a member all the same. */
 export const unknownProject = (n: number) => n.toString(16).padStart(32, "a");

@@ -1,7 +1,7 @@
 // One request per status the contract declares, for every operation, with the state each needs.
 // http-members.test.ts and http-batch.test.ts run them; spec-coverage.test.ts checks that together
 // they reach every declared status.
-import { call, image, project, type Reply, token, unknownProject } from "./helpers.ts";
+import { bulkImages, call, image, project, type Reply, token, unknownProject } from "./helpers.ts";
 
 export interface CaseContext {
   /** A job of the owner's, started before the cases run. */
@@ -595,10 +595,6 @@ export const memberCases: HttpCase[] = [
 const batch = "/v1/cloudimages/members";
 const many = (n: number) => Array.from({ length: n }, (_, i) => unknownProject(i + 100));
 
-/** Image ids that are well-formed and exist nowhere. */
-const manyImages = (n: number) =>
-  Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, "0")}`);
-
 /**
  * State the v1 cases rely on: `member` is a member of the shared image; the owner has started one
  * job. In the full sandbox, the owner and `member` each have an unfinished job.
@@ -879,7 +875,7 @@ export const batchCases: HttpCase[] = [
     method: "PUT",
     path: batch,
     token: token.member,
-    json: { images: manyImages(101), project_id: project.member, status: "accepted" },
+    json: { images: bulkImages(101), project_id: project.member, status: "accepted" },
     imsCode: "IMG.0001",
     message: "body/images must NOT have more than 100 items",
   },
