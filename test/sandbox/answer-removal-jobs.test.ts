@@ -1,9 +1,13 @@
 // Batch answers and batch removals without HTTP: the rules of DECISIONS.md 26-34, what each job
 // writes per image or pair, and how an interrupted job of either kind is resumed.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { AccessRules } from "../../src/sandbox/access.ts";
 import { BatchSharing } from "../../src/sandbox/batch.ts";
-import { openDatabase, Store } from "../../src/sandbox/db.ts";
+import { DatabaseError, openDatabase, Store } from "../../src/sandbox/db.ts";
 import { ApiError } from "../../src/sandbox/errors.ts";
 import { type JobPacing, JobRunner } from "../../src/sandbox/jobs.ts";
 import { MemberRules } from "../../src/sandbox/members.ts";
@@ -296,5 +300,26 @@ describe("resuming an interrupted answer or removal", () => {
       if (kind === "answer") expect(second.members.show(project.member, id, project.member).status).toBe("accepted");
       else expect(second.members.list(project.owner, id).members.map((m) => m.member_id)).toEqual([project.member]);
     }
+  });
+});
+
+describe("a database file of the sandbox before batch answers (schema version 1)", () => {
+  it("is opened and gains the table of answers; a newer version is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sandbox-db-"));
+    const old = join(dir, "v1.sqlite");
+    const v1 = new Database(old);
+    v1.exec("CREATE TABLE members (seq INTEGER PRIMARY KEY)");
+    v1.pragma("user_version = 1");
+    v1.close();
+    const db = openDatabase(old);
+    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(db.prepare("SELECT count(*) AS n FROM job_answers").get()).toEqual({ n: 0 });
+    db.close();
+
+    const newer = join(dir, "v3.sqlite");
+    const v3 = new Database(newer);
+    v3.pragma("user_version = 3");
+    v3.close();
+    expect(() => openDatabase(newer)).toThrow(DatabaseError);
   });
 });
