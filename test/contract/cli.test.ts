@@ -45,7 +45,7 @@ describe("against a conforming server", () => {
 
   test("exits 0 and says PASSED", () => {
     expect(run.code).toBe(0);
-    expect(run.output).toMatch(/^PASSED: 0 failed, 63 passed/m);
+    expect(run.output).toMatch(/^PASSED: 0 failed, 85 passed/m);
   });
 
   test("prints one progress line per check", () => {
@@ -69,17 +69,17 @@ describe("against a conforming server", () => {
   test("writes a JUnit report with one suite per check and one case per operation", () => {
     const xml = readFileSync(junit, "utf8");
     expect(xml).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ims-contract" tests="63" failures="0"/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ims-contract" tests="99" failures="0"/,
     );
     expect(xml.match(/<testsuite /g)).toHaveLength(9);
-    expect(xml.match(/<testcase /g)).toHaveLength(63);
+    expect(xml.match(/<testcase /g)).toHaveLength(99);
     expect(xml).not.toContain("<failure");
   });
 
   test("writes a JSON report of every cell", () => {
     const report = JSON.parse(readFileSync(json, "utf8")) as RunResult & { tool: string };
     expect(report).toMatchObject({ tool: "ims-contract", passed: true, profile: "ims", baseUrl: sandbox.url });
-    expect(report.cells).toHaveLength(63);
+    expect(report.cells).toHaveLength(99);
   });
 });
 
