@@ -844,7 +844,7 @@ export const batchCases: HttpCase[] = [
     token: token.member,
     json: { images: [image.shared], project_id: project.member, status: "pending" },
     imsCode: "IMG.0001",
-    message: "body/status must be one of accepted, rejected",
+    message: 'body/status must be one of "accepted", "rejected"',
   },
   {
     name: "status missing",
