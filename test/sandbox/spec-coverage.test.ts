@@ -49,6 +49,11 @@ describe("the routes", () => {
     );
   });
 
+  it("refuse a body only where the spec declares a 400 that nothing else can cause: the schema routes", () => {
+    const refusing = loadContract().operations.filter((op) => op.refusesBody);
+    expect(refusing.map((op) => op.operationId)).toEqual(["showImageMemberSchema", "showImageMembersSchema"]);
+  });
+
   it("answer with the Allow header the spec's methods give", async () => {
     const app = buildApp({
       catalog: new Catalog(loadSeedFile(defaultSeedPath)),
