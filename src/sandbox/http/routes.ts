@@ -12,8 +12,9 @@ import type {
   BatchUpdateImageMembersRequest,
   UpdateImageMemberRequest,
 } from "../types.ts";
-import { ignoreBodies, refuseBody } from "./content-types.ts";
+import { ignoreBodies } from "./content-types.ts";
 import { schemaDocuments } from "./openstack.ts";
+import { refuseBody } from "./refuse-body.ts";
 
 /** A request that passed its route's schema: its path parameters are there and well-formed. */
 type Valid = FastifyRequest<{ Params: Record<string, string> }>;
