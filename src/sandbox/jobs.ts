@@ -1,12 +1,12 @@
-// The job worker: runs batch jobs (share, answer, removal) one after another, in the same process as the server.
+// The job worker: runs batch jobs one after another, in the same process as the server (answers and
+// removals through pair-jobs.ts, sharing here).
 // A job is cut into chunks of image x project pairs; each chunk writes its members, its per-pair
 // results and the job's progress in one transaction. After a crash or a restart the worker picks
 // up every unfinished job at the first pair not yet committed, so no pair is ever written twice.
 import type { AccessRules } from "./access.ts";
-import { answerPair } from "./answers.ts";
-import type { JobResultRow, JobRow, Store } from "./db.ts";
+import type { JobResultRow, Store } from "./db.ts";
 import { ImsCode } from "./errors.ts";
-import { removePair } from "./removals.ts";
+import { isPairByPair, runPairChunk } from "./pair-jobs.ts";
 import { type Clock, jobTime, memberTime } from "./time.ts";
 
 export interface JobPacing {
@@ -15,9 +15,6 @@ export interface JobPacing {
   /** Pause before each chunk, in milliseconds; 0 only yields to pending requests. */
   delayMs: number;
 }
-
-/** Writes one image x project pair of a job and says how it went. */
-type PairWriter = (pair: number, imageId: string, projectId: string) => JobResultRow;
 
 export class JobRunner {
   private readonly queue: string[] = [];
@@ -50,6 +47,13 @@ export class JobRunner {
     await this.draining;
   }
 
+  /** Writes the next chunk of a job, the way its type needs; true once the job is over. */
+  private nextChunk(jobId: string): boolean {
+    if (isPairByPair(this.store.job(jobId)?.job_type))
+      return runPairChunk(this.store, this.clock, this.pacing.chunkSize, jobId);
+    return this.runChunk(jobId);
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const jobId = this.queue[0] as string;
@@ -61,7 +65,7 @@ export class JobRunner {
       while (!finished) {
         await this.pause();
         if (this.stopped) return;
-        finished = this.runChunk(jobId);
+        finished = this.nextChunk(jobId);
       }
       this.queue.shift();
     }
@@ -102,12 +106,15 @@ export class JobRunner {
       const end = Math.min(job.total, job.done + this.pacing.chunkSize);
       let failed = job.failed;
       const now = memberTime(this.clock());
-      const writePair = this.pairWriter(job, now);
+      // Member counts, read once per image and kept up to date by this chunk (it holds the write lock).
+      const counts = new Map<string, number>();
       for (let pair = job.done; pair < end; pair++) {
-        const result = writePair(
+        const result = this.sharePair(
           pair,
           images[Math.floor(pair / projects.length)] as string,
           projects[pair % projects.length] as string,
+          now,
+          counts,
         );
         if (result.status === "failed") failed++;
         this.store.insertResult(jobId, result);
@@ -125,24 +132,6 @@ export class JobRunner {
         );
       return true;
     });
-  }
-
-  /** What the job's type does to one pair, for the chunk that starts now. */
-  private pairWriter(job: JobRow, now: string): PairWriter {
-    switch (job.job_type) {
-      case "imsAddImageMembersJob": {
-        // Member counts, read once per image and kept up to date by this chunk (it holds the write lock).
-        const counts = new Map<string, number>();
-        return (pair, imageId, projectId) => this.sharePair(pair, imageId, projectId, now, counts);
-      }
-      case "imsUpdateImageMembersJob": {
-        const status = this.store.answer(job.job_id);
-        if (!status) throw new Error(`job ${job.job_id} has no recorded answer`);
-        return answerPair(this.store, status, now);
-      }
-      case "imsDelImageMembersJob":
-        return removePair(this.store);
-    }
   }
 
   /** One pair behaves like addImageMember, except that an existing membership counts as a success. */
