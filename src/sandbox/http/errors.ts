@@ -68,8 +68,13 @@ function invalid(family: ErrorFamily, problem: ErrorObject | undefined, where: "
   const text = `Invalid request: ${field} ${message}.`;
   if (family === "openstack") return new ApiError(400, text);
   // A malformed id in a batch body has its own IMS code; every other schema problem is IMG.0001.
-  const malformedId = where === "body" ? /^body\/(?:(images)\/\d+|projects\/\d+|project_id)$/.exec(field) : null;
-  const code = !malformedId ? ImsCode.badRequest : malformedId[1] ? ImsCode.badImageId : ImsCode.badProjectId;
+  const malformedId = where === "body" ? /^body\/(images\/\d+|projects\/\d+|project_id)$/.exec(field)?.[1] : undefined;
+  const code =
+    malformedId === undefined
+      ? ImsCode.badRequest
+      : malformedId.startsWith("images")
+        ? ImsCode.badImageId
+        : ImsCode.badProjectId;
   return new ApiError(400, text, code);
 }
 
