@@ -103,7 +103,25 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Accept or reject shared images in batch
+         * @description Run by the **recipient**: accepts or rejects many images shared with it in one call, as one
+         *     asynchronous job. `project_id` must be the caller's own project, and `status` is `accepted` or
+         *     `rejected` for every listed image. The call answers **200** with a `job_id` at once; poll
+         *     `showJob` until the job is `SUCCESS` or `FAIL`. Its `entities.results` holds one result per
+         *     image, each naming the caller's project.
+         *
+         *     The whole request is checked first, as for `batchAddImageMembers`: if any image does not exist
+         *     or is not shared with the caller, or any id is malformed, the call answers 400 with an IMS error
+         *     code and no answer is recorded. A share the owner withdraws while the job waits fails for that
+         *     image alone (IMG.0027). An image already in the requested status counts as a success and keeps
+         *     its `updated_at`.
+         *
+         *     Only `accepted` and `rejected` are taken, as IMS documents; `updateImageMember` can also put a
+         *     share back to `pending`. `images` holds 1 to 100 distinct ids. `vault_id` matters only when
+         *     accepting a full-ECS image made from a CBR backup, which IMS cannot accept without it.
+         */
+        put: operations["batchUpdateImageMembers"];
         /**
          * Share images with projects in batch
          * @description Shares every listed image with every listed project, as one asynchronous job. The server checks
@@ -122,7 +140,25 @@ export interface paths {
          *     does not, and neither does this contract.
          */
         post: operations["batchAddImageMembers"];
-        delete?: never;
+        /**
+         * Remove image members in batch
+         * @description Run by the **owner**: stops sharing every listed image with every listed project, as one
+         *     asynchronous job. Unusually for a DELETE, the request carries a JSON body, and success is
+         *     **200** with a `job_id` (not 204): poll `showJob` until the job is `SUCCESS` or `FAIL`. Its
+         *     `entities.results` holds one result per image and project pair. Make sure your HTTP client
+         *     sends the body; without one the call answers 400 (IMG.0007).
+         *
+         *     The whole request is checked first, as for `batchAddImageMembers`: if any image does not exist,
+         *     is not owned by the caller or is public, or any id is malformed, the call answers 400 with an
+         *     IMS error code and nothing is removed. Each pair then behaves like `removeImageMember`, whatever
+         *     the member's status. A pair whose project is not (or no longer) a member counts as a success:
+         *     the project has no access afterwards either way, so repeating a removal is safe.
+         *
+         *     Both arrays hold 1 to 100 distinct ids, so one call removes up to 10,000 pairs. Huawei Cloud
+         *     also accepts `domains` and `organizations`; Open Telekom Cloud does not, and neither does this
+         *     contract.
+         */
+        delete: operations["batchRemoveImageMembers"];
         options?: never;
         head?: never;
         patch?: never;
@@ -148,17 +184,75 @@ export interface paths {
         };
         /**
          * Show an asynchronous job
-         * @description Reports the state of a job started by `batchAddImageMembers`. Poll it until `status` is
+         * @description Reports the state of a job started by `batchAddImageMembers`, `batchUpdateImageMembers` or
+         *     `batchRemoveImageMembers`; `job_type` says which. Poll it until `status` is
          *     `SUCCESS` or `FAIL` (Terraform's provider polls every second, for up to five minutes). While the
          *     job runs, `end_time`, `error_code` and `fail_reason` are `null` and `entities.results` grows as
          *     pairs are done.
          *
          *     The job statuses are upper case (`SUCCESS`, `FAIL`), as the job API defines them, even though
          *     the batch-sharing pages speak of "success" and "failed"; the per-pair results use lower case
-         *     (`success`, `failed`), as in every IMS example. IMS documents no answer for an unknown job;
-         *     this contract standardises 404.
+         *     (`success`, `failed`), as in every IMS example. Every member job reports one result per image
+         *     and project pair, removal jobs included (IMS's own removal example shows an empty list). IMS
+         *     documents no answer for an unknown job; this contract standardises 404.
          */
         get: operations["showJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/schemas/member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the image member schema
+         * @description Returns the JSON Schema that an OpenStack server publishes for one image member (the body of
+         *     `showImageMember`, `addImageMember` and `updateImageMember`). glanceclient reads it to build its
+         *     models; the `schema` field of every such body names this route.
+         *
+         *     The document has Glance's loose form (no `required`, no `additionalProperties`) and servers
+         *     word its descriptions differently, so this contract pins only what clients rely on: the field
+         *     names, a `pattern` on `image_id` and the three member statuses. It is always JSON,
+         *     whatever `Accept` asks for, and needs a token like every other route, as on Glance. Open
+         *     Telekom Cloud also lists 403 and 404 here; no server sends them, so they are not declared.
+         */
+        get: operations["showImageMemberSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/schemas/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the image member list schema
+         * @description Returns the JSON Schema that an OpenStack server publishes for an image's member list (the body
+         *     of `listImageMembers`). glanceclient reads it to build its models; the `schema` field of every
+         *     such body names this route.
+         *
+         *     The document has Glance's loose form (no `required`, no `additionalProperties`) and servers
+         *     word its descriptions differently, so this contract pins only what clients rely on: the field
+         *     names, a `pattern` on `image_id` and the three member statuses. It is always JSON,
+         *     whatever `Accept` asks for, and needs a token like every other route, as on Glance. Open
+         *     Telekom Cloud also lists 403 and 404 here; no server sends them, so they are not declared.
+         */
+        get: operations["showImageMembersSchema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -180,6 +274,26 @@ export interface components {
             images: components["schemas"]["ImageId"][];
             /** @description Ids of the projects to share every listed image with (at most 100, the console's limit per action). */
             projects: components["schemas"]["ProjectId"][];
+        };
+        BatchRemoveImageMembersRequest: {
+            /** @description Ids of the images to stop sharing. Each must be a non-public image owned by the caller. */
+            images: components["schemas"]["ImageId"][];
+            /** @description Ids of the projects that lose access to every listed image (at most 100). */
+            projects: components["schemas"]["ProjectId"][];
+        };
+        BatchUpdateImageMembersRequest: {
+            /** @description Ids of the images shared with the caller whose share it answers. The caller must be a member of each. */
+            images: components["schemas"]["ImageId"][];
+            /** @description The caller's own project, the one the token is scoped to; a recipient answers only for itself. */
+            project_id: components["schemas"]["ProjectId"];
+            /**
+             * @description The answer for every listed image. Only `accepted` and `rejected`, as IMS documents; to put a
+             *     share back to `pending`, use `updateImageMember`.
+             * @example accepted
+             * @enum {string}
+             */
+            status: "accepted" | "rejected";
+            vault_id?: components["schemas"]["VaultId"];
         };
         /**
          * Format: uuid
@@ -284,12 +398,17 @@ export interface components {
          * @example 9a175ac692fa12540193002a6d4b2720
          */
         JobId: string;
-        /** @description The outcome for one image and one project of the job. */
+        /**
+         * @description The outcome for one image and one project of a member job: for a batch share or removal, one
+         *     entry per listed image and listed project; for a batch answer, one entry per image, with the
+         *     recipient's own project.
+         */
         JobPairResult: {
             image_id: components["schemas"]["ImageId"];
             project_id: components["schemas"]["ProjectId"];
             /**
-             * @description Whether this pair was shared. Lower case, as in the results IMS returns.
+             * @description Whether the job's action (share, answer or removal) succeeded for this pair. Lower case, as in
+             *     the results IMS returns.
              * @enum {string}
              */
             status: "success" | "failed";
@@ -306,7 +425,7 @@ export interface components {
         };
         /**
          * @description `INIT`: accepted, not started. `RUNNING`: in progress. `SUCCESS` and `FAIL` are final: `SUCCESS`
-         *     when every pair was shared, `FAIL` when at least one pair failed.
+         *     when every pair succeeded, `FAIL` when at least one pair failed.
          * @example SUCCESS
          * @enum {string}
          */
@@ -318,12 +437,84 @@ export interface components {
          */
         JobTime: string;
         /**
-         * @description What the job does. This contract covers the member jobs; batch sharing (`batchAddImageMembers`)
-         *     always creates `imsAddImageMembersJob`.
+         * @description What the job does. This contract covers the member jobs: `batchAddImageMembers` creates
+         *     `imsAddImageMembersJob`, `batchUpdateImageMembers` creates `imsUpdateImageMembersJob` and
+         *     `batchRemoveImageMembers` creates `imsDelImageMembersJob`.
          * @example imsAddImageMembersJob
          * @enum {string}
          */
         JobType: "imsAddImageMembersJob" | "imsUpdateImageMembersJob" | "imsDelImageMembersJob";
+        /**
+         * @description The JSON Schema of an image's member list that OpenStack servers publish for their clients. Its
+         *     `members` items are the member schema document itself, and a `describedby` link points at the
+         *     list's own `schema` field.
+         */
+        MemberListSchemaDocument: {
+            /**
+             * @description Name of the schema.
+             * @constant
+             */
+            name: "members";
+            /** @description The list's fields. Servers may list more. */
+            properties: {
+                /** @description The array of members. */
+                members: {
+                    /**
+                     * @description Always an array.
+                     * @constant
+                     */
+                    type: "array";
+                    items: components["schemas"]["MemberSchemaDocument"];
+                };
+                schema: components["schemas"]["SchemaProperty"];
+            };
+            /** @description Link templates; Glance lists one, `describedby` with `{schema}`. */
+            links: components["schemas"]["SchemaLink"][];
+        };
+        /**
+         * @description The JSON Schema of an image member that OpenStack servers publish for their clients
+         *     (glanceclient builds its member model from it). It has Glance's loose form: no `required` list
+         *     and no `additionalProperties`, so servers may add fields. The contract pins what clients rely
+         *     on: the six member fields, a `pattern` on `image_id` and the three member statuses.
+         */
+        MemberSchemaDocument: {
+            /**
+             * @description Name of the schema.
+             * @constant
+             */
+            name: "member";
+            /** @description The member's fields, each with its own JSON Schema. Servers may list more. */
+            properties: {
+                member_id: components["schemas"]["SchemaProperty"];
+                /** @description The image id, with the pattern its values match. */
+                image_id: {
+                    /**
+                     * @description Always a string.
+                     * @constant
+                     */
+                    type: "string";
+                    /** @description What the field holds, in words. */
+                    description?: string;
+                    /** @description A regular expression for the image id (Glance gives a UUID pattern). */
+                    pattern: string;
+                };
+                /** @description The member status, with exactly the three statuses as its `enum`. */
+                status: {
+                    /**
+                     * @description Always a string.
+                     * @constant
+                     */
+                    type: "string";
+                    /** @description What the status means, in words. */
+                    description?: string;
+                    /** @description `pending`, `accepted` and `rejected`, in any order. */
+                    enum: components["schemas"]["MemberStatus"][];
+                };
+                created_at: components["schemas"]["SchemaProperty"];
+                updated_at: components["schemas"]["SchemaProperty"];
+                schema: components["schemas"]["SchemaProperty"];
+            };
+        };
         /**
          * @description Where the recipient stands on the share. `pending` until the recipient answers; `accepted`
          *     puts the image in the recipient's image list; `rejected` keeps it out of that list. The image
@@ -366,6 +557,38 @@ export interface components {
          * @example edc89b490d7d4392898e19b2deb34797
          */
         ProjectId: string;
+        /** @description A link template of a published schema document; `href` names a field of the described object in braces. */
+        SchemaLink: {
+            /**
+             * @description The link relation.
+             * @example describedby
+             */
+            rel: string;
+            /**
+             * @description The link target, a URI template.
+             * @example {schema}
+             */
+            href: string;
+        };
+        /**
+         * @description The JSON Schema of one field of a published schema document, in Glance's loose form. Servers
+         *     word the descriptions differently; clients should rely only on `type`, `pattern` and `enum`.
+         */
+        SchemaProperty: {
+            /**
+             * @description The JSON type of the field.
+             * @enum {string}
+             */
+            type: "string" | "integer" | "number" | "boolean" | "array" | "object" | "null";
+            /** @description What the field holds, in words. */
+            description?: string;
+            /** @description A regular expression the field's value matches. */
+            pattern?: string;
+            /** @description The only values the field may take. */
+            enum?: string[];
+            /** @description Whether the server sets the field and ignores it in requests. */
+            readOnly?: boolean;
+        };
         UpdateImageMemberRequest: {
             /** @description The recipient's answer. Any of the three values may be set at any time, including back to `pending`. */
             status: components["schemas"]["MemberStatus"];
@@ -374,13 +597,14 @@ export interface components {
              *     membership, so servers accept the field; the member is always the one named in the path.
              */
             member?: components["schemas"]["ProjectId"];
-            /**
-             * @description IMS only: the CBR vault that receives a shared full-ECS image made from a CBR backup.
-             *     Required by IMS when accepting such an image; ignored for other images.
-             * @example 3b5816b5-f29c-4172-9d9a-76c719a659ce
-             */
-            vault_id?: string;
+            vault_id?: components["schemas"]["VaultId"];
         };
+        /**
+         * @description IMS only: the CBR vault that receives a shared full-ECS image made from a CBR backup. Required by
+         *     IMS when accepting such an image; ignored for other images and when rejecting.
+         * @example 3b5816b5-f29c-4172-9d9a-76c719a659ce
+         */
+        VaultId: string;
     };
     responses: {
         /** @description The request is malformed: the body is not valid JSON, breaks the request schema, or a path parameter has the wrong format. */
@@ -817,6 +1041,58 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    batchUpdateImageMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchUpdateImageMembersRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted; poll it with `showJob`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCreated"];
+                };
+            };
+            /**
+             * @description Returned when the request cannot be carried out, with the IMS code that says why:
+             *     IMG.0001 (body not JSON or breaks the schema: a missing field, an empty or duplicate
+             *     `images` list, more than 100 ids, a `status` other than `accepted` or `rejected`),
+             *     IMG.0007 (no body), IMG.0066 (malformed image id), IMG.0067 (malformed `project_id`),
+             *     IMG.0027 (image does not exist or is not shared with the caller; the two are not told
+             *     apart), IMG.0076 (the caller owns the image: an owner is never a member of its own image).
+             */
+            400: components["responses"]["ImsBadRequest"];
+            /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */
+            401: components["responses"]["ImsUnauthorized"];
+            /**
+             * @description Returned when `project_id` is not the project the token is scoped to (IMG.0161): a project
+             *     answers only for itself. Also returned when the token's user lacks the `ims:images:share`
+             *     permission.
+             */
+            403: components["responses"]["ImsForbidden"];
+            /** @description Returned by IMS when its own resources are missing; the checks on the listed images answer 400 instead. */
+            404: components["responses"]["ImsNotFound"];
+            /** @description Returned when the body is too large. */
+            413: components["responses"]["ImsPayloadTooLarge"];
+            /** @description Returned when the body is not sent as `application/json`. */
+            415: components["responses"]["ImsUnsupportedMediaType"];
+            /** @description Returned when IMS fails unexpectedly. */
+            500: components["responses"]["ImsServerError"];
+            /** @description Returned when IMS is temporarily unavailable or too many jobs are queued. */
+            503: components["responses"]["ImsServiceUnavailable"];
+        };
+    };
     batchAddImageMembers: {
         parameters: {
             query?: never;
@@ -849,6 +1125,54 @@ export interface operations {
              *     caller's own project is among the projects). An image of another project that is neither
              *     public nor shared with the caller answers IMG.0027, not IMG.0047, so that nothing is told
              *     about images the caller cannot see (as `/v2` answers 404 for them).
+             */
+            400: components["responses"]["ImsBadRequest"];
+            /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */
+            401: components["responses"]["ImsUnauthorized"];
+            /** @description Returned when the token's user lacks the `ims:images:share` permission. */
+            403: components["responses"]["ImsForbidden"];
+            /** @description Returned by IMS when its own resources are missing; the checks on the listed images answer 400 instead. */
+            404: components["responses"]["ImsNotFound"];
+            /** @description Returned when the body is too large. */
+            413: components["responses"]["ImsPayloadTooLarge"];
+            /** @description Returned when the body is not sent as `application/json`. */
+            415: components["responses"]["ImsUnsupportedMediaType"];
+            /** @description Returned when IMS fails unexpectedly. */
+            500: components["responses"]["ImsServerError"];
+            /** @description Returned when IMS is temporarily unavailable or too many jobs are queued. */
+            503: components["responses"]["ImsServiceUnavailable"];
+        };
+    };
+    batchRemoveImageMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRemoveImageMembersRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted; poll it with `showJob`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCreated"];
+                };
+            };
+            /**
+             * @description Returned when the request cannot be carried out, with the IMS code that says why:
+             *     IMG.0001 (body not JSON or breaks the schema: missing or empty arrays, more than 100 ids,
+             *     duplicates), IMG.0007 (no body), IMG.0066 (malformed image id), IMG.0067 (malformed project
+             *     id), IMG.0027 (image does not exist, or the caller cannot see it), IMG.0047 (caller does
+             *     not own the image; a member cannot remove itself, it can reject the share instead),
+             *     IMG.0089 (image is public, so it has no members).
              */
             400: components["responses"]["ImsBadRequest"];
             /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */
@@ -909,6 +1233,64 @@ export interface operations {
             500: components["responses"]["ImsServerError"];
             /** @description Returned when IMS is temporarily unavailable. */
             503: components["responses"]["ImsServiceUnavailable"];
+        };
+    };
+    showImageMemberSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema document. */
+            200: {
+                headers: {
+                    "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberSchemaDocument"];
+                };
+            };
+            /** @description Returned when the request carries a body, which this route does not take (Glance refuses one). */
+            400: components["responses"]["BadRequest"];
+            /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */
+            401: components["responses"]["Unauthorized"];
+            /** @description Returned when the server fails unexpectedly. */
+            500: components["responses"]["ServerError"];
+            /** @description Returned when the service is temporarily unavailable. */
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    showImageMembersSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema document. */
+            200: {
+                headers: {
+                    "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberListSchemaDocument"];
+                };
+            };
+            /** @description Returned when the request carries a body, which this route does not take (Glance refuses one). */
+            400: components["responses"]["BadRequest"];
+            /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */
+            401: components["responses"]["Unauthorized"];
+            /** @description Returned when the server fails unexpectedly. */
+            500: components["responses"]["ServerError"];
+            /** @description Returned when the service is temporarily unavailable. */
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -5,7 +5,11 @@ export { createImsClient, type ImsClient, type ImsClientOptions, type TokenSourc
 export { ImsApiError, type ImsErrorBody, isImsError, isOpenStackError, type OpenStackErrorBody } from "./errors.ts";
 export {
   type BatchAddImageMembersRequest,
+  type BatchRemoveImageMembersRequest,
+  type BatchUpdateImageMembersRequest,
+  batchRemoveAndWait,
   batchShareAndWait,
+  batchUpdateAndWait,
   type Job,
   JobTimeoutError,
   type WaitOptions,

@@ -4,6 +4,8 @@ import { unwrap } from "./unwrap.ts";
 
 export type Job = components["schemas"]["Job"];
 export type BatchAddImageMembersRequest = components["schemas"]["BatchAddImageMembersRequest"];
+export type BatchUpdateImageMembersRequest = components["schemas"]["BatchUpdateImageMembersRequest"];
+export type BatchRemoveImageMembersRequest = components["schemas"]["BatchRemoveImageMembersRequest"];
 
 export interface WaitOptions {
   /** Pause between two polls. Default 1000 ms, as IMS's own tooling polls. */
@@ -66,6 +68,41 @@ export async function batchShareAndWait(
   const { projectId, images, projects } = request;
   const { job_id } = await unwrap(
     client.POST("/v1/cloudimages/members", {
+      body: { images, projects },
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
+  return waitForJob(client, { projectId, jobId: job_id }, options);
+}
+
+/**
+ * The recipient accepts or rejects shared images in batch (batchUpdateImageMembers) and waits for the
+ * job to end. `project_id` is the caller's own project, so the job is polled there too.
+ */
+export async function batchUpdateAndWait(
+  client: ImsClient,
+  request: BatchUpdateImageMembersRequest,
+  options: WaitOptions = {},
+): Promise<Job> {
+  const { images, project_id, status, vault_id } = request;
+  const { job_id } = await unwrap(
+    client.PUT("/v1/cloudimages/members", {
+      body: { images, project_id, status, ...(vault_id !== undefined ? { vault_id } : {}) },
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
+  return waitForJob(client, { projectId: project_id, jobId: job_id }, options);
+}
+
+/** The owner stops sharing images with projects in batch (batchRemoveImageMembers) and waits for the job to end. */
+export async function batchRemoveAndWait(
+  client: ImsClient,
+  request: BatchRemoveImageMembersRequest & { projectId: string },
+  options: WaitOptions = {},
+): Promise<Job> {
+  const { projectId, images, projects } = request;
+  const { job_id } = await unwrap(
+    client.DELETE("/v1/cloudimages/members", {
       body: { images, projects },
       ...(options.signal ? { signal: options.signal } : {}),
     }),

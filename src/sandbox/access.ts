@@ -41,7 +41,7 @@ export function takesMembers(image: SeedImage): boolean {
   return image.visibility !== "public";
 }
 
-/** A project reads only its own jobs. */
-export function ownsJobs(caller: string, projectId: string): boolean {
+/** A project acts only for itself: it reads its own jobs and answers shares for itself alone. */
+export function actsFor(caller: string, projectId: string): boolean {
   return projectId === caller;
 }

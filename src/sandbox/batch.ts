@@ -1,12 +1,22 @@
-// Batch sharing (/v1): checks a whole request before anything is shared, records it as a job for
-// the worker, and reports jobs back to the project that started them.
+// The batch calls (/v1): sharing, answering and removal. Each checks its whole request before
+// anything changes, records it as a job for the worker, and jobs are reported back to the project
+// that started them.
 import { randomUUID } from "node:crypto";
-import { type AccessRules, isOwner, ownsJobs, takesMembers } from "./access.ts";
+import { type AccessRules, actsFor, isOwner, takesMembers } from "./access.ts";
+import { checkAnswer } from "./answers.ts";
 import type { JobResultRow, Store } from "./db.ts";
 import { ApiError, ImsCode, notFound } from "./errors.ts";
 import type { JobRunner } from "./jobs.ts";
 import { type Clock, jobTime } from "./time.ts";
-import type { BatchAddImageMembersRequest, Job, JobCreated, JobPairResult } from "./types.ts";
+import type {
+  BatchAddImageMembersRequest,
+  BatchRemoveImageMembersRequest,
+  BatchUpdateImageMembersRequest,
+  Job,
+  JobCreated,
+  JobPairResult,
+  JobType,
+} from "./types.ts";
 
 const badRequest = (code: ImsCode, message: string) => new ApiError(400, message, code);
 
@@ -19,27 +29,62 @@ export class BatchSharing {
     private readonly maxQueuedJobs: number,
   ) {}
 
-  /** Refuses the whole request if any image or project cannot be shared; otherwise starts a job. */
+  /** Batch sharing: refuses the whole request if any image or project cannot be shared; otherwise starts a job. */
   submit(caller: string, request: BatchAddImageMembersRequest): JobCreated {
-    const images: string[] = [];
-    for (const id of request.images) {
-      // An image the caller cannot see is reported as missing (IMG.0027), not as someone else's (IMG.0047):
-      // as on /v2, nothing is told about images of other projects (DECISIONS.md, 41).
-      const image = this.access.visibleImage(caller, id);
-      if (!image) throw badRequest(ImsCode.imageNotFound, `Image ${id} does not exist.`);
-      if (!isOwner(caller, image))
-        throw badRequest(ImsCode.notOwner, `Image ${id} belongs to another project; only its owner may share it.`);
-      if (!takesMembers(image))
-        throw badRequest(ImsCode.publicImage, `Image ${id} is public; public images cannot be shared.`);
-      if (images.includes(image.id)) throw badRequest(ImsCode.badRequest, `body/images lists image ${image.id} twice.`);
-      images.push(image.id);
-    }
+    const images = this.ownedImages(caller, request.images, "share");
     if (request.projects.includes(caller)) {
       throw badRequest(
         ImsCode.shareWithSelf,
         `Project ${caller} is the caller's own project; an image cannot be shared with its owner.`,
       );
     }
+    return this.start(caller, "imsAddImageMembersJob", images, request.projects);
+  }
+
+  /** Batch answer: the recipient accepts or rejects shares of its own, one result per image (answers.ts). */
+  answer(caller: string, request: BatchUpdateImageMembersRequest): JobCreated {
+    const images = checkAnswer(this.store, this.access, caller, request);
+    // vault_id names where a full-ECS image goes once accepted; the sandbox has no such images, so it is not kept.
+    return this.start(caller, "imsUpdateImageMembersJob", images, [caller], (jobId) =>
+      this.store.insertAnswer(jobId, request.status),
+    );
+  }
+
+  /**
+   * Batch removal: the owner stops sharing images with projects, one result per pair (removals.ts).
+   * Checked like a batch share, except that the owner's own project may be listed (DECISIONS.md, 34).
+   */
+  remove(caller: string, request: BatchRemoveImageMembersRequest): JobCreated {
+    const images = this.ownedImages(caller, request.images, "stop sharing");
+    return this.start(caller, "imsDelImageMembersJob", images, request.projects);
+  }
+
+  /** The listed images as the catalog spells them, if the caller owns every one and each takes members. */
+  private ownedImages(caller: string, ids: string[], action: string): string[] {
+    const images: string[] = [];
+    for (const id of ids) {
+      // An image the caller cannot see is reported as missing (IMG.0027), not as someone else's (IMG.0047):
+      // as on /v2, nothing is told about images of other projects (DECISIONS.md, 41).
+      const image = this.access.visibleImage(caller, id);
+      if (!image) throw badRequest(ImsCode.imageNotFound, `Image ${id} does not exist.`);
+      if (!isOwner(caller, image))
+        throw badRequest(ImsCode.notOwner, `Image ${id} belongs to another project; only its owner may ${action} it.`);
+      if (!takesMembers(image))
+        throw badRequest(ImsCode.publicImage, `Image ${id} is public; public images have no members to ${action}.`);
+      if (images.includes(image.id)) throw badRequest(ImsCode.badRequest, `body/images lists image ${image.id} twice.`);
+      images.push(image.id);
+    }
+    return images;
+  }
+
+  /** Records a job of the caller's (with `extra` in the same transaction) unless its queue is full, and queues it. */
+  private start(
+    caller: string,
+    jobType: JobType,
+    images: string[],
+    projects: string[],
+    extra?: (jobId: string) => void,
+  ): JobCreated {
     const jobId = randomUUID().replaceAll("-", "");
     this.store.write(() => {
       if (this.store.unfinishedJobCount(caller) >= this.maxQueuedJobs) {
@@ -49,14 +94,8 @@ export class BatchSharing {
           ImsCode.tooManyJobs,
         );
       }
-      this.store.insertJob({
-        jobId,
-        projectId: caller,
-        jobType: "imsAddImageMembersJob",
-        beginTime: jobTime(this.clock()),
-        images,
-        projects: request.projects,
-      });
+      this.store.insertJob({ jobId, projectId: caller, jobType, beginTime: jobTime(this.clock()), images, projects });
+      extra?.(jobId);
     });
     this.runner.enqueue(jobId);
     return { job_id: jobId };
@@ -64,7 +103,7 @@ export class BatchSharing {
 
   /** A job of the caller's own project, as it stands now. */
   show(caller: string, projectId: string, jobId: string): Job {
-    if (!ownsJobs(caller, projectId))
+    if (!actsFor(caller, projectId))
       throw new ApiError(
         403,
         `Project ${projectId} is not the project of this token; ask for jobs under your own project.`,
@@ -72,7 +111,7 @@ export class BatchSharing {
       );
     const found = this.store.read(() => {
       const job = this.store.job(jobId);
-      return job && ownsJobs(caller, job.project_id) ? { job, results: this.store.results(jobId) } : undefined;
+      return job && actsFor(caller, job.project_id) ? { job, results: this.store.results(jobId) } : undefined;
     });
     if (!found) throw notFound(`Job ${jobId} not found.`, ImsCode.jobNotFound);
     const { job, results } = found;

@@ -2,9 +2,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { ImageMember, Job, JobPairResult, JobStatus, JobType, MemberStatus } from "./types.ts";
+import type { AnswerStatus, ImageMember, Job, JobPairResult, JobStatus, JobType, MemberStatus } from "./types.ts";
 
-const schemaVersion = 1;
+// Version 2 added job_answers. A new file (0) or a version 1 file gets what it lacks from the DDL below.
+const schemaVersion = 2;
+const openableVersions = [0, 1, schemaVersion];
 
 const ddl = `
 -- seq orders members and jobs by insertion. It is a plain rowid (max + 1), not AUTOINCREMENT: a
@@ -47,6 +49,11 @@ CREATE TABLE IF NOT EXISTS job_results (
   error_code  TEXT,
   fail_reason TEXT,
   PRIMARY KEY (job_id, pair)
+) WITHOUT ROWID;
+-- The status a batch answer (imsUpdateImageMembersJob) gives every image it lists.
+CREATE TABLE IF NOT EXISTS job_answers (
+  job_id TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected'))
 ) WITHOUT ROWID;
 `;
 
@@ -111,7 +118,7 @@ export function openDatabase(file: string): Database.Database {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     const version = db.pragma("user_version", { simple: true }) as number;
-    if (version !== 0 && version !== schemaVersion) {
+    if (!openableVersions.includes(version)) {
       throw new DatabaseError(
         `database ${file} has schema version ${version}, this sandbox writes ${schemaVersion}; delete the file or use --memory`,
       );
@@ -164,6 +171,8 @@ function prepareStatements(db: Database.Database) {
         "SELECT error_code FROM job_results WHERE job_id = ? AND status = 'failed' ORDER BY pair LIMIT 1",
       )
       .pluck(),
+    insertAnswer: db.prepare<[string, AnswerStatus]>("INSERT INTO job_answers (job_id, status) VALUES (?, ?)"),
+    answer: db.prepare<[string], AnswerStatus>("SELECT status FROM job_answers WHERE job_id = ?").pluck(),
     results: db.prepare<[string], JobResultRow>(
       "SELECT pair, image_id, project_id, status, error_code, fail_reason FROM job_results WHERE job_id = ? ORDER BY pair",
     ),
@@ -298,5 +307,12 @@ export class Store {
   }
   results(jobId: string): JobResultRow[] {
     return this.s.results.all(jobId);
+  }
+  insertAnswer(jobId: string, status: AnswerStatus): void {
+    this.s.insertAnswer.run(jobId, status);
+  }
+  /** The status a batch answer job gives its images; undefined for other jobs. */
+  answer(jobId: string): AnswerStatus | undefined {
+    return this.s.answer.get(jobId);
   }
 }

@@ -1,10 +1,12 @@
-// The job worker: runs batch-sharing jobs one after another, in the same process as the server.
+// The job worker: runs batch jobs one after another, in the same process as the server (answers and
+// removals through pair-jobs.ts, sharing here).
 // A job is cut into chunks of image x project pairs; each chunk writes its members, its per-pair
 // results and the job's progress in one transaction. After a crash or a restart the worker picks
 // up every unfinished job at the first pair not yet committed, so no pair is ever written twice.
 import type { AccessRules } from "./access.ts";
 import type { JobRow, ResultValues, Store } from "./db.ts";
 import { ImsCode } from "./errors.ts";
+import { isPairByPair, runPairChunk } from "./pair-jobs.ts";
 import { type Clock, jobTime, memberTime } from "./time.ts";
 
 export interface JobPacing {
@@ -51,6 +53,13 @@ export class JobRunner {
     await this.draining;
   }
 
+  /** Writes the next chunk of a job, the way its type needs; true once the job is over. */
+  private nextChunk(jobId: string): boolean {
+    if (isPairByPair(this.store.job(jobId)?.job_type))
+      return runPairChunk(this.store, this.clock, this.pacing.chunkSize, jobId);
+    return this.runChunk(jobId);
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const jobId = this.queue[0] as string;
@@ -62,7 +71,7 @@ export class JobRunner {
       while (!finished) {
         await this.pause();
         if (this.stopped) return;
-        finished = this.runChunk(jobId);
+        finished = this.nextChunk(jobId);
       }
       this.queue.shift();
     }

@@ -20,6 +20,12 @@ export interface RouteSpec {
   allow: Verb[];
   /** The route's `schema`: its path parameters, and its body when it takes one. */
   schema: { params: object; body?: object };
+  /**
+   * Whether a request that carries a body is refused (400) rather than its body ignored: so for an
+   * operation that takes neither a body nor a path parameter yet declares 400, since a body is then
+   * the only thing it can refuse (the schema routes, as on Glance).
+   */
+  refusesBody: boolean;
 }
 
 export interface Contract {
@@ -45,6 +51,7 @@ export function loadContract(doc: OpenApiDocument = loadSpec()): Contract {
       family: familyOf(op.path),
       allow: op.allow,
       schema: op.body ? { params, body: { $ref: specSchemaRef(op.body.schema) } } : { params },
+      refusesBody: !op.body && op.pathParams.length === 0 && op.responses.has("400"),
     };
   });
   return { operations, validatorCompiler: ({ schema }) => ajv.compile(schema) };

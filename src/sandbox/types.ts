@@ -15,3 +15,9 @@ export type JobPairResult = Schemas["JobPairResult"];
 export type AddImageMemberRequest = Schemas["AddImageMemberRequest"];
 export type UpdateImageMemberRequest = Schemas["UpdateImageMemberRequest"];
 export type BatchAddImageMembersRequest = Schemas["BatchAddImageMembersRequest"];
+export type BatchUpdateImageMembersRequest = Schemas["BatchUpdateImageMembersRequest"];
+export type BatchRemoveImageMembersRequest = Schemas["BatchRemoveImageMembersRequest"];
+/** The statuses a batch answer may give: `accepted` or `rejected`. */
+export type AnswerStatus = BatchUpdateImageMembersRequest["status"];
+export type MemberSchemaDocument = Schemas["MemberSchemaDocument"];
+export type MemberListSchemaDocument = Schemas["MemberListSchemaDocument"];

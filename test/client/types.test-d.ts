@@ -3,7 +3,14 @@
 
 import type { components } from "ims-sharing/types";
 import { describe, expectTypeOf, it } from "vitest";
-import { createImsClient, type ImsApiError, type Job, unwrap } from "../../src/client/index.ts";
+import {
+  batchRemoveAndWait,
+  batchUpdateAndWait,
+  createImsClient,
+  type ImsApiError,
+  type Job,
+  unwrap,
+} from "../../src/client/index.ts";
 
 const ims = createImsClient({ baseUrl: "http://127.0.0.1:9292", token: "owner-token" });
 const image_id = "d164b5df-1bc3-4c3f-893e-3e471fd16e64";
@@ -56,6 +63,25 @@ describe("request bodies", () => {
     // @ts-expect-error -- projects is required
     void ims.POST("/v1/cloudimages/members", { body: { images: [image_id] } });
   });
+
+  it("takes only accepted or rejected in a batch answer, with the caller's project", () => {
+    void ims.PUT("/v1/cloudimages/members", {
+      body: { images: [image_id], project_id: member_id, status: "rejected" },
+    });
+    // @ts-expect-error -- the batch answer has no pending
+    void ims.PUT("/v1/cloudimages/members", { body: { images: [image_id], project_id: member_id, status: "pending" } });
+    // @ts-expect-error -- project_id is required
+    void ims.PUT("/v1/cloudimages/members", { body: { images: [image_id], status: "accepted" } });
+    // @ts-expect-error -- the helper takes the same body
+    void batchUpdateAndWait(ims, { images: [image_id], project_id: member_id, status: "pending" });
+  });
+
+  it("requires the body of a batch removal", () => {
+    // @ts-expect-error -- a batch removal needs its JSON body
+    void ims.DELETE("/v1/cloudimages/members", {});
+    // @ts-expect-error -- the helper needs the project to poll the job in
+    void batchRemoveAndWait(ims, { images: [image_id], projects: [member_id] });
+  });
 });
 
 describe("responses", () => {
@@ -84,6 +110,18 @@ describe("responses", () => {
       ims.DELETE("/v2/images/{image_id}/members/{member_id}", { params: { path: { image_id, member_id } } }),
     );
     expectTypeOf(removed).toEqualTypeOf<void>();
+  });
+
+  it("types the published member schema's statuses", async () => {
+    const { properties } = await unwrap(ims.GET("/v2/schemas/member"));
+    expectTypeOf(properties.status.enum).toEqualTypeOf<("pending" | "accepted" | "rejected")[]>();
+    const list = await unwrap(ims.GET("/v2/schemas/members"));
+    expectTypeOf(list.properties.members.items).toEqualTypeOf<components["schemas"]["MemberSchemaDocument"]>();
+  });
+
+  it("resolves both batch helpers to the job", () => {
+    expectTypeOf(batchUpdateAndWait).returns.toEqualTypeOf<Promise<Job>>();
+    expectTypeOf(batchRemoveAndWait).returns.toEqualTypeOf<Promise<Job>>();
   });
 
   it("keeps nullable job fields nullable and the enums closed", () => {

@@ -37,7 +37,7 @@ async function cli(args: string[]): Promise<{ code: number; output: string }> {
 }
 
 const conforming = checkNames;
-const cells = 7 * conforming.length;
+const cells = 11 * conforming.length;
 
 describe("against a conforming server", () => {
   let run: { code: number; output: string };

@@ -24,6 +24,8 @@ describe("fault injection", () => {
     runTimeout,
   );
 
+  // One run at a time: the runs share this process's event loop, and several at once on a loaded
+  // machine miss the short request timeouts of faultRunTimeouts.
   for (const fault of faults) {
     const cell = `${fault.expect.operation} › ${fault.expect.check}`;
     test.concurrent(

@@ -87,10 +87,10 @@ describe("the Glance example config against an identity-header gateway", () => {
     result = await runContract(config);
   });
 
-  test("passes every check on the five /v2 operations", () => {
+  test("passes every check on the seven /v2 operations", () => {
     expect(result.cells.flatMap((c) => c.failures).map((f) => `${f.operation} › ${f.check}: ${f.reason}`)).toEqual([]);
     expect(result.cells.filter((c) => c.status === "inconclusive")).toEqual([]);
-    expect(result.operations).toHaveLength(5);
+    expect(result.operations).toHaveLength(7);
   });
 
   test("sends each actor's identity headers and no token", () => {
@@ -104,7 +104,7 @@ describe("the Glance example config against an identity-header gateway", () => {
 
   test("the bogus actor's X-Identity-Status: Invalid is what the authentication check sends", () => {
     const bogus = seen.filter((r) => r.headers["x-identity-status"] === "Invalid");
-    expect(bogus).toHaveLength(5);
+    expect(bogus).toHaveLength(7);
     expect(result.cells.filter((c) => c.check === "authentication").every((c) => c.status === "passed")).toBe(true);
   });
 });

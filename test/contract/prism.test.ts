@@ -24,7 +24,7 @@ describe("against the Prism mock", () => {
     expect(config.checks).toEqual([...responseChecks]);
     const result = await runContract(config);
     expect(result.cells.filter((c) => c.status === "failed").map((c) => `${c.operation} › ${c.check}`)).toEqual([]);
-    expect(result.operations).toHaveLength(7);
+    expect(result.operations).toHaveLength(11);
     expect(result.requests).toBeGreaterThan(15);
     for (const check of responseChecks)
       expect(result.cells.filter((c) => c.check === check && c.status === "passed").length).toBeGreaterThan(0);

@@ -64,9 +64,9 @@ describe("against the sandbox with the example config", () => {
   });
 
   test("every named check runs, and each judges at least one operation", () => {
-    expect(result.operations).toHaveLength(7);
+    expect(result.operations).toHaveLength(11);
     expect(result.checks).toEqual([...checkNames]);
-    expect(result.cells).toHaveLength(7 * checkNames.length);
+    expect(result.cells).toHaveLength(11 * checkNames.length);
     for (const check of checkNames)
       expect(result.cells.filter((c) => c.check === check && c.assertions > 0).length, check).toBeGreaterThan(0);
   });
@@ -102,7 +102,7 @@ describe("against the sandbox with the example config", () => {
 });
 
 describe("profile openstack", () => {
-  test("judges only the five /v2 operations and never calls /v1", async () => {
+  test("judges only the seven /v2 operations and never calls /v1", async () => {
     const { result, requests } = await recorded({ profile: "openstack" });
     expect(failures(result)).toEqual([]);
     expect(result.operations).toEqual([
@@ -111,6 +111,8 @@ describe("profile openstack", () => {
       "showImageMember",
       "updateImageMember",
       "removeImageMember",
+      "showImageMemberSchema",
+      "showImageMembersSchema",
     ]);
     expect(requests.length).toBeGreaterThan(50);
     expect(requests.filter((r) => !r.url.startsWith("/v2/"))).toEqual([]);

@@ -1,10 +1,12 @@
 // Shared by the sandbox tests: the default seed's ids and tokens, a small HTTP caller, and a check
 // of responses against the contract.
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { afterAll, expect } from "vitest";
+import { defaultSeedPath, loadSeedFile, type Seed } from "../../src/sandbox/seed.ts";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/server.ts";
 import {
   deref,
@@ -37,6 +39,22 @@ export const image = {
   public: "1c88b93c-5c0a-4c86-96e1-05bb5370e7a8",
   strangers: "ba81d6a6-2161-41a7-8252-42f4b0d43d48",
 } as const;
+
+/** Ids of well-formed images that only seedWithImages creates: `00000000-0000-4000-8000-<n in hex>`, from 1. */
+export const bulkImages = (count: number) =>
+  Array.from({ length: count }, (_, i) => `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, "0")}`);
+
+/** The default seed plus `count` private images of the owner's (bulkImages). */
+export function seedWithImages(count: number): Seed {
+  const seed = loadSeedFile(defaultSeedPath);
+  const extra = bulkImages(count).map((id, i) => ({
+    id,
+    name: `bulk-${i + 1}`,
+    owner: project.owner,
+    visibility: "private" as const,
+  }));
+  return { projects: seed.projects, images: [...seed.images, ...extra] };
+}
 
 /** A project id no seed lists; the sandbox accepts it as a member all the same. */
 export const unknownProject = (n: number) => n.toString(16).padStart(32, "a");
@@ -80,7 +98,11 @@ export async function call(baseUrl: string, method: string, path: string, option
     body = JSON.stringify(options.json);
     headers["Content-Type"] ??= "application/json";
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  // fetch refuses a body on GET; such requests go through node:http.
+  const response =
+    method === "GET" && body !== undefined
+      ? await getWithBody(`${baseUrl}${path}`, headers, body)
+      : await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -89,6 +111,26 @@ export async function call(baseUrl: string, method: string, path: string, option
     parsed = text;
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** A GET that carries a body, answered as a fetch Response. */
+function getWithBody(url: string, headers: Record<string, string>, body: string): Promise<Response> {
+  return new Promise((resolveGet, reject) => {
+    // Node frames a GET body only when told how: by its length unless the caller chose chunks.
+    const framing = headers["Transfer-Encoding"] ? {} : { "Content-Length": String(Buffer.byteLength(body)) };
+    const request = httpRequest(url, { method: "GET", headers: { ...headers, ...framing } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers))
+          if (typeof value === "string") responseHeaders.set(name, value);
+        resolveGet(new Response(Buffer.concat(chunks), { status: response.statusCode ?? 0, headers: responseHeaders }));
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 /** Binds `call` to one sandbox. */

@@ -1,4 +1,4 @@
-"""Drives the member calls of openstacksdk against a sandbox; prints one JSON line per step.
+"""Drives the member calls and schema reads of openstacksdk against a sandbox; prints one JSON line per step.
 
 Usage: python3 openstacksdk_members.py BASE_URL IMAGE_ID MEMBER_ID OWNER_TOKEN MEMBER_TOKEN
 
@@ -38,6 +38,11 @@ def main():
     owner = connect(base_url, owner_token)
     member = connect(base_url, member_token)
 
+    report(
+        "schemas",
+        member=owner.image.get_member_schema().properties,
+        members=member.image.get_members_schema().properties,
+    )
     report("create", **member_fields(owner.image.add_member(image_id, member_id=member_id)))
     report("list", members=[member_fields(m) for m in owner.image.members(image_id)])
     report("update", **member_fields(member.image.update_member(member_id, image_id, status="accepted")))

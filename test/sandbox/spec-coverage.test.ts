@@ -37,7 +37,7 @@ describe("the routes", () => {
   it("come from the spec: an operation the sandbox does not implement stops the start", () => {
     const doc = loadSpec();
     const item = doc.paths["/v1/cloudimages/members"] as Record<string, unknown>;
-    item.delete = { operationId: "batchDeleteImageMembers", responses: { "200": { description: "ok" } } };
+    item.patch = { operationId: "batchPatchImageMembers", responses: { "200": { description: "ok" } } };
     const deps = {
       catalog: new Catalog(loadSeedFile(defaultSeedPath)),
       members: {} as MemberRules,
@@ -45,8 +45,13 @@ describe("the routes", () => {
       bodyLimit: 1024,
     };
     expect(() => buildApp({ ...deps, contract: loadContract(doc) })).toThrow(
-      "the spec declares operation batchDeleteImageMembers, which the sandbox does not implement",
+      "the spec declares operation batchPatchImageMembers, which the sandbox does not implement",
     );
+  });
+
+  it("refuse a body only where the spec declares a 400 that nothing else can cause: the schema routes", () => {
+    const refusing = loadContract().operations.filter((op) => op.refusesBody);
+    expect(refusing.map((op) => op.operationId)).toEqual(["showImageMemberSchema", "showImageMembersSchema"]);
   });
 
   it("answer with the Allow header the spec's methods give, with HEAD wherever GET is", async () => {
@@ -60,7 +65,8 @@ describe("the routes", () => {
     const allow = async (url: string) => (await app.inject({ method: "PATCH", url })).headers.allow;
     expect(await allow("/v2/images/x/members")).toBe("GET, HEAD, POST");
     expect(await allow("/v2/images/x/members/y")).toBe("GET, HEAD, PUT, DELETE");
-    expect(await allow("/v1/cloudimages/members")).toBe("POST");
+    expect(await allow("/v1/cloudimages/members")).toBe("PUT, POST, DELETE");
+    expect(await allow("/v2/schemas/member")).toBe("GET, HEAD");
     expect(await allow("/v1/p/jobs/j")).toBe("GET, HEAD");
     await app.close();
   });

@@ -1,5 +1,5 @@
 // The layout rules of the contract: the root is a table of contents, one component per file named
-// after it, and the seven operations are exactly the ones the kit promises.
+// after it, and the eleven operations are exactly the ones the kit promises.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,14 +25,18 @@ describe("operations", () => {
     ["showImageMember", "get", "/v2/images/{image_id}/members/{member_id}", "200"],
     ["updateImageMember", "put", "/v2/images/{image_id}/members/{member_id}", "200"],
     ["removeImageMember", "delete", "/v2/images/{image_id}/members/{member_id}", "204"],
+    ["batchUpdateImageMembers", "put", "/v1/cloudimages/members", "200"],
+    ["batchRemoveImageMembers", "delete", "/v1/cloudimages/members", "200"],
+    ["showImageMemberSchema", "get", "/v2/schemas/member", "200"],
+    ["showImageMembersSchema", "get", "/v2/schemas/members", "200"],
   ])("%s is %s %s and succeeds with %s only", (id, method, path, success) => {
     const operation = byId[id];
     expect(operation).toMatchObject({ method, path });
     expect(Object.keys(operation?.op.responses ?? {}).filter((s) => s.startsWith("2"))).toEqual([success]);
   });
 
-  it("has no operation beyond those seven", () => {
-    expect(operations(spec)).toHaveLength(7);
+  it("has no operation beyond those eleven", () => {
+    expect(operations(spec)).toHaveLength(11);
   });
 
   it("is OpenAPI 3.1.0", () => {

@@ -68,14 +68,14 @@ function invalid(family: ErrorFamily, problem: ErrorObject | undefined, where: "
   const field = [root, ...at].join("/");
   const text = `Invalid request: ${field} ${message}.`;
   if (family === "openstack") return new ApiError(400, text);
-  // A malformed id inside the batch arrays has its own IMS code; every other schema problem is IMG.0001.
-  const malformedId = where === "body" ? /^body\/(images|projects)\/\d+$/.exec(field) : null;
+  // A malformed id in a batch body has its own IMS code; every other schema problem is IMG.0001.
+  const malformedId = where === "body" ? /^body\/(images\/\d+|projects\/\d+|project_id)$/.exec(field)?.[1] : undefined;
   const code =
-    malformedId?.[1] === "images"
-      ? ImsCode.badImageId
-      : malformedId?.[1] === "projects"
-        ? ImsCode.badProjectId
-        : ImsCode.badRequest;
+    malformedId === undefined
+      ? ImsCode.badRequest
+      : malformedId.startsWith("images")
+        ? ImsCode.badImageId
+        : ImsCode.badProjectId;
   return new ApiError(400, text, code);
 }
 

@@ -1,6 +1,8 @@
 // The documents OpenStack clients fetch besides the member routes: the version list (glanceclient
 // and keystoneauth start there) and the JSON schemas glanceclient builds its models and options from.
+// The member schemas are typed by the spec's MemberSchemaDocument and MemberListSchemaDocument.
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
+import type { MemberListSchemaDocument, MemberSchemaDocument } from "../types.ts";
 import type { KnownPath } from "./not-found.ts";
 
 /** The version list, with links pointing back at the address the client used. */
@@ -10,7 +12,7 @@ export function versionsDocument(baseUrl: string) {
   };
 }
 
-const memberProperties = {
+const memberProperties: MemberSchemaDocument["properties"] = {
   member_id: { type: "string", description: "Project id of the member." },
   image_id: {
     type: "string",
@@ -27,10 +29,12 @@ const memberProperties = {
   schema: { readOnly: true, type: "string" },
 };
 
-// Same shape as Glance's: no `required`, no `additionalProperties`, so clients accept extra fields.
-const memberSchema = { name: "member", properties: memberProperties };
+// The bodies of showImageMemberSchema and showImageMembersSchema, served by their spec routes
+// (routes.ts). Same shape as Glance's: no `required`, no `additionalProperties`, so clients accept
+// extra fields.
+const memberSchema: MemberSchemaDocument = { name: "member", properties: memberProperties };
 
-const membersSchema = {
+const membersSchema: MemberListSchemaDocument = {
   name: "members",
   properties: {
     members: { type: "array", items: memberSchema },
@@ -39,7 +43,10 @@ const membersSchema = {
   links: [{ rel: "describedby", href: "{schema}" }],
 };
 
-// A reduced image schema. glanceclient turns every property into a command-line option; Glance's
+export const schemaDocuments = { member: memberSchema, members: membersSchema } as const;
+
+// A reduced image schema, outside the contract: glanceclient falls back to the v1 API unless it can
+// fetch it. glanceclient turns every property into a command-line option; Glance's
 // own schema has a `stores` property that clashes with the client's `--stores` option and breaks
 // every later command once cached (glanceclient 4.1), so it is left out here.
 const imageSchema = {
@@ -97,23 +104,15 @@ const imageSchema = {
   ],
 };
 
-export const schemaDocuments: Readonly<Record<string, object>> = {
-  member: memberSchema,
-  members: membersSchema,
-  image: imageSchema,
-};
-
-/** Serves the version list at `/` and `/versions`, and the schema documents (with a token) under `/v2/schemas`. */
+/**
+ * Serves what clients fetch outside the contract: the version list at `/` and `/versions`, and
+ * (with a token) the image schema. The member schemas are operations of the spec, served by routes.ts.
+ */
 export function registerOpenStackDocuments(app: FastifyInstance, authenticate: onRequestHookHandler): KnownPath[] {
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
   const config = { family: "openstack" as const };
   for (const url of ["/", "/versions"])
     app.get(url, { config }, (request, reply) => reply.send(versionsDocument(baseUrl(request))));
-  for (const [name, document] of Object.entries(schemaDocuments)) {
-    app.get(`/v2/schemas/${name}`, { config, onRequest: authenticate }, (_request, reply) => reply.send(document));
-  }
-  return ["/", "/versions", ...Object.keys(schemaDocuments).map((name) => `/v2/schemas/${name}`)].map((path) => ({
-    path,
-    allow: ["GET", "HEAD"],
-  }));
+  app.get("/v2/schemas/image", { config, onRequest: authenticate }, (_request, reply) => reply.send(imageSchema));
+  return ["/", "/versions", "/v2/schemas/image"].map((path) => ({ path, allow: ["GET", "HEAD"] }));
 }

@@ -5,8 +5,16 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOption
 import type { BatchSharing } from "../batch.ts";
 import type { MemberRules } from "../members.ts";
 import type { RouteSpec } from "../spec.ts";
-import type { AddImageMemberRequest, BatchAddImageMembersRequest, UpdateImageMemberRequest } from "../types.ts";
+import type {
+  AddImageMemberRequest,
+  BatchAddImageMembersRequest,
+  BatchRemoveImageMembersRequest,
+  BatchUpdateImageMembersRequest,
+  UpdateImageMemberRequest,
+} from "../types.ts";
 import { ignoreBody } from "./content-types.ts";
+import { schemaDocuments } from "./openstack.ts";
+import { refuseBody } from "./refuse-body.ts";
 
 /** A request that passed its route's schema: its path parameters are there and well-formed. */
 type Valid = FastifyRequest<{ Params: Record<string, string> }>;
@@ -38,7 +46,11 @@ function operationHandlers(members: MemberRules, batch: BatchSharing): Record<st
       return { status: 204 };
     },
     batchAddImageMembers: (r) => ok(batch.submit(r.caller, r.body as BatchAddImageMembersRequest)),
+    batchUpdateImageMembers: (r) => ok(batch.answer(r.caller, r.body as BatchUpdateImageMembersRequest)),
+    batchRemoveImageMembers: (r) => ok(batch.remove(r.caller, r.body as BatchRemoveImageMembersRequest)),
     showJob: (r) => ok(batch.show(r.caller, param(r, "project_id"), param(r, "job_id"))),
+    showImageMemberSchema: () => ok(schemaDocuments.member),
+    showImageMembersSchema: () => ok(schemaDocuments.members),
   };
 }
 
@@ -59,7 +71,7 @@ export function registerOperations(
       schema: op.schema,
       config: { family: op.family },
       onRequest: deps.authenticate,
-      ...(op.schema.body === undefined ? { preParsing: ignoreBody } : {}),
+      ...(op.schema.body === undefined ? { preParsing: op.refusesBody ? refuseBody : ignoreBody } : {}),
       handler(request, reply) {
         const outcome = handler(request as Valid);
         return reply.code(outcome.status).send(outcome.body);
