@@ -89,7 +89,7 @@ describe("the error family", () => {
   it("is the /v1 family for a percent-encoded /v1 path that no route serves", async () => {
     const reply = await call(sandbox.url, "GET", "/%761/cloudimages/members", { token: token.owner });
     expectFamilyError("ims", 405, reply);
-    expect(reply.headers.get("allow")).toBe("POST");
+    expect(reply.headers.get("allow")).toBe("PUT, POST, DELETE");
   });
 });
 
@@ -227,7 +227,7 @@ describe("HEAD", () => {
   it("answers 405 where GET is not served either, with the Allow header", async () => {
     const reply = await call(sandbox.url, "HEAD", "/v1/cloudimages/members", { token: token.owner });
     expect(reply.status).toBe(405);
-    expect(reply.headers.get("allow")).toBe("POST");
+    expect(reply.headers.get("allow")).toBe("PUT, POST, DELETE");
     expect(reply.headers.get("x-request-id")).toMatch(imsRequestId);
   });
 });

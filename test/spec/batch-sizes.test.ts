@@ -34,7 +34,7 @@ describe("batch answer", () => {
   it("takes 100 images in one call, not 101", () => {
     expect(validator.validate(ref, { images: images(100), project_id: owner, status: "accepted" })).toEqual([]);
     expect(validator.validate(ref, { images: images(101), project_id: owner, status: "accepted" })).toEqual([
-      "/images must NOT have more than 100 items",
+      "/images: must NOT have more than 100 items",
     ]);
   });
 });
@@ -44,14 +44,14 @@ describe("batch removal", () => {
   it("takes 100 images by 100 projects in one call", () => {
     expect(validator.validate(ref, { images: images(100), projects: projects(100) })).toEqual([]);
     expect(validator.validate(ref, { images: images(100), projects: projects(101) })).toEqual([
-      "/projects must NOT have more than 100 items",
+      "/projects: must NOT have more than 100 items",
     ]);
   });
 
   it("reports all 10,000 pairs in its job", () => {
     expect(validator.validate("#/components/schemas/Job", removalJob(10_000))).toEqual([]);
     expect(validator.validate("#/components/schemas/Job", removalJob(10_001))).toEqual([
-      "/entities/results must NOT have more than 10000 items",
+      "/entities/results: must NOT have more than 10000 items",
     ]);
   });
 });
