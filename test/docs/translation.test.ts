@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { defaultSpec, samplesOverlayPath, zhOverlayPath } from "../../scripts/build-docs.ts";
+import { defaultSpec, samplesOverlayPath, zhOverlayPath } from "../../src/docs/build.ts";
 import {
   applyOverlay,
   type JsonObject,
