@@ -134,8 +134,8 @@ describe("samples against a fresh sandbox (default seed)", () => {
     expect(outputs.showJob?.trim().split("\n").slice(2)).toHaveLength(4);
     expect(outputs.batchUpdateImageMembers).toBe(
       "imsUpdateImageMembersJob SUCCESS\n" +
-        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 success \n" +
-        "0b680482-acaa-4045-b14c-9a8c7dfe9c70 success \n",
+        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 success accepted\n" +
+        "0b680482-acaa-4045-b14c-9a8c7dfe9c70 success accepted\n",
     );
     expect(outputs.batchRemoveImageMembers).toBe(
       "SUCCESS 0 of 4 pairs failed\n" +
