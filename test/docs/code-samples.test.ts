@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
+import { createImsClient, waitForJob } from "../../src/client/index.ts";
 import { defaultSpec } from "../../src/docs/build.ts";
 import type { JsonObject } from "../../src/docs/overlay.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
@@ -17,7 +18,8 @@ const validator = schemaValidator(doc);
 const samples = codeSamples(english);
 const typescript = samples.filter((s) => s.lang === "TypeScript");
 const curl = samples.filter((s) => s.label === "curl");
-// The order a reader would follow on a fresh sandbox: share, look, answer as the member, withdraw, batch.
+// The order a reader would follow on a fresh sandbox: share, look, answer as the member, withdraw, then
+// the same in batch (share, poll, accept as the member, remove), then the schemas.
 const walkthrough = [
   "addImageMember",
   "listImageMembers",
@@ -26,8 +28,17 @@ const walkthrough = [
   "removeImageMember",
   "batchAddImageMembers",
   "showJob",
+  "batchUpdateImageMembers",
+  "batchRemoveImageMembers",
+  "showImageMemberSchema",
+  "showImageMembersSchema",
 ];
-const tokenFor = (operationId: string) => (operationId === "updateImageMember" ? "member-token" : "owner-token");
+// The recipient answers with its own token; everything else is the owner's.
+const memberSteps = new Set(["updateImageMember", "batchUpdateImageMembers"]);
+const tokenFor = (operationId: string) => (memberSteps.has(operationId) ? "member-token" : "owner-token");
+// The project whose job a batch step starts: the owner's, or the recipient's for its answer.
+const jobProjectFor = (operationId: string) =>
+  memberSteps.has(operationId) ? "edc89b490d7d4392898e19b2deb34797" : "4c5d8f1a0b2e4a6f9d3c7b1e2a5f8c0d";
 const bySteps = (list: CodeSample[]) => walkthrough.map((id) => list.find((s) => s.operationId === id) ?? missing(id));
 const missing = (id: string): never => {
   throw new Error(`no sample for ${id}`);
@@ -121,6 +132,22 @@ describe("samples against a fresh sandbox (default seed)", () => {
     expect(outputs.batchAddImageMembers).toMatch(/^job [0-9a-f]{32}\nSUCCESS 0 of 4 pairs failed\n$/);
     expect(outputs.showJob).toMatch(/^SUCCESS 100%\nSUCCESS\n/);
     expect(outputs.showJob?.trim().split("\n").slice(2)).toHaveLength(4);
+    expect(outputs.batchUpdateImageMembers).toBe(
+      "imsUpdateImageMembersJob SUCCESS\n" +
+        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 success accepted\n" +
+        "0b680482-acaa-4045-b14c-9a8c7dfe9c70 success accepted\n",
+    );
+    expect(outputs.batchRemoveImageMembers).toBe(
+      "SUCCESS 0 of 4 pairs failed\n" +
+        "d164b5df-1bc3-4c3f-893e-3e471fd16e64 0 members left\n" +
+        "0b680482-acaa-4045-b14c-9a8c7dfe9c70 0 members left\n",
+    );
+    const [memberName, statuses] = outputs.showImageMemberSchema?.trim().split("\n") ?? [];
+    expect(memberName?.split(" ").sort()).toEqual(
+      ["member", "member_id", "image_id", "created_at", "updated_at", "status", "schema"].sort(),
+    );
+    expect(statuses?.split(" ").slice(1).sort()).toEqual(["accepted", "pending", "rejected"]);
+    expect(outputs.showImageMembersSchema).toBe("members array of member\ndescribedby {schema}\n");
   }, 90_000);
 
   it("the curl samples run in walkthrough order and get the documented success bodies", async () => {
@@ -134,7 +161,18 @@ describe("samples against a fresh sandbox (default seed)", () => {
       );
       const [body, status] = splitStatus(stdout);
       expectSuccess(step.operationId, status, body);
-      if (step.operationId === "batchAddImageMembers") jobId = (body as { job_id: string }).job_id;
+      const started = (body as { job_id?: string } | undefined)?.job_id;
+      if (started) {
+        // A reader polls the job before the next step (see Getting started); so does the test.
+        if (step.operationId === "batchAddImageMembers") jobId = started;
+        const client = createImsClient({ baseUrl: sandbox.url, token: tokenFor(step.operationId) });
+        const job = await waitForJob(
+          client,
+          { projectId: jobProjectFor(step.operationId), jobId: started },
+          { intervalMs: 50, timeoutMs: 30_000 },
+        );
+        expect(job.status, step.operationId).toBe("SUCCESS");
+      }
     }
   }, 90_000);
 });

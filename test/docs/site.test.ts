@@ -120,15 +120,18 @@ describe("getting started", () => {
   });
 
   it.each([["en"], ["zh-CN"]])(
-    "the %s walk-through runs as printed: share, poll until SUCCESS, accept",
+    "the %s walk-through runs as printed: share, poll until SUCCESS, accept, accept in batch, remove in batch",
     async (lang) => {
       const markdown = readFileSync(join(guideDir, `getting-started.${lang}.md`), "utf8");
       const script = walkthroughBlocks(markdown).join("\n").replaceAll("http://127.0.0.1:9292", sandbox.url);
       expect(script).toContain("JOB_ID=");
       const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script]);
       expect(stdout).toMatch(/^job [0-9a-f]{32}\n/);
-      expect(stdout).toContain("job SUCCESS\n");
+      // Three jobs (share, batch answer, batch removal), each polled until it succeeded.
+      expect(stdout.match(/job SUCCESS\n/g)).toHaveLength(3);
       expect(stdout).toContain('"status":"accepted"');
+      // The last command lists the members after the removal: none are left.
+      expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/"members":\[\]/);
     },
   );
 });

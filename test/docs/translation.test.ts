@@ -107,7 +107,7 @@ describe("zh-CN completeness", () => {
   it("shows every tag under a Chinese name while operations keep referring to the English one", () => {
     const tags = zh.tags as ({ name: string; "x-displayName"?: string } & JsonObject)[];
     expect(tags.map((t) => t.name)).toEqual((english.tags as { name: string }[]).map((t) => t.name));
-    expect(tags.map((t) => t["x-displayName"])).toEqual(["镜像成员", "批量共享", "异步任务"]);
+    expect(tags.map((t) => t["x-displayName"])).toEqual(["镜像成员", "批量共享", "异步任务", "成员视图"]);
   });
 
   it("describes in Chinese every schema property that has an English description", () => {
