@@ -236,8 +236,9 @@ async function timeBatchJobs(checkout: string, file: string): Promise<{ seconds:
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function main() {
+export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       requests: { type: "string", default: "2500" },
       concurrency: { type: "string", default: "16" },
@@ -245,7 +246,10 @@ async function main() {
       compare: { type: "string" },
     },
   });
-  if (values["bare-server"]) return runBareServer();
+  if (values["bare-server"]) {
+    runBareServer();
+    return 0;
+  }
   const requests = Number(values.requests);
   const concurrency = Number(values.concurrency);
   const most = Math.floor((imageCount * 256) / rounds) - warmup;
@@ -348,6 +352,7 @@ async function main() {
       );
     }
   }
+  return 0;
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) process.exitCode = await main(process.argv.slice(2));

@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!existsSync(specPath) && specPath === defaultSpec) {
       console.log("generated/ is missing; generating it first");
-      const { generate } = await import("./generate.ts");
+      const { generate } = await import("./lib/generate.ts");
       await generate(join(repoRoot, "generated"));
     }
     if (opts.stampTranslations) {

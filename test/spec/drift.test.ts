@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generate } from "../../scripts/generate.ts";
+import { generate } from "../../scripts/lib/generate.ts";
 import { repoRoot } from "../../src/spec/openapi.ts";
 
 const fresh = mkdtempSync(join(tmpdir(), "ims-generated-"));
