@@ -4,6 +4,7 @@
 // to remove comes from the spec model: the collection GET and the item DELETE of the one resource
 // the spec lets a client remove.
 import type { SpecOperation } from "../spec/model.ts";
+import { startedJobs } from "./checks/shared.ts";
 import type { Contract } from "./contract.ts";
 import { jsonBody, type Session } from "./session.ts";
 
@@ -105,30 +106,24 @@ export async function cleanup(s: Session, baseline: Map<string, Set<string>>): P
   return left;
 }
 
-/** Polls every job a call of the run started (found through the spec's links) until it has finished. */
+/**
+ * Polls every job a call of the run started (batch share, answer or removal: the operations that
+ * link to the job query) until it has finished, as the caller that started it, under its project.
+ */
 async function waitForJobs(s: Session): Promise<void> {
   if (!s.contract.has(jobQuery.operation)) return;
-  const query = s.contract.op(jobQuery.operation);
-  const starters = new Set(
-    s.contract.operations
-      .filter((o) => s.contract.link(o, query.id) !== undefined && o.method !== "GET")
-      .map((o) => o.id),
-  );
   const finished = (e: (typeof s.exchanges)[number]) =>
     jobQuery.finished.includes(String((jsonBody(e) as { status?: unknown } | undefined)?.status));
-  const jobs = new Map<string, Record<string, string>>();
-  for (const e of s.exchanges) {
-    const body = jsonBody(e) as Record<string, unknown> | undefined;
-    if (starters.has(e.operation) && e.response && e.response.status < 300 && typeof body?.job_id === "string")
-      jobs.set(body.job_id, { project_id: s.projectOf("owner"), job_id: body.job_id });
-    if (e.operation === query.id && e.params.job_id && finished(e)) jobs.delete(e.params.job_id);
-  }
+  const done = new Set(
+    s.exchanges.filter((e) => e.operation === jobQuery.operation && finished(e)).map((e) => e.params.job_id),
+  );
   const deadline = Date.now() + s.config.timeouts.jobMs;
-  for (const params of jobs.values()) {
+  for (const { jobId, actor } of startedJobs(s)) {
+    if (done.has(jobId)) continue;
     while (Date.now() < deadline) {
-      const polled = await s.call(query.id, {
-        actor: "owner",
-        params,
+      const polled = await s.call(jobQuery.operation, {
+        actor,
+        params: { project_id: s.projectOf(actor), job_id: jobId },
         purpose: "cleanup: wait for a job the run started",
       });
       if (polled.response?.status !== 200 || finished(polled)) break;

@@ -57,12 +57,7 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
         "";
     }
     const bodyBase = () =>
-      op.body
-        ? (validBody(s.contract, op, op.id === "batchAddImageMembers" ? { images: [image] } : {}) as Record<
-            string,
-            unknown
-          >)
-        : undefined;
+      op.body ? (validBody(s.contract, op, bodyValues(s, op.id)) as Record<string, unknown>) : undefined;
     const bodyCount = op.body ? negativeBodies(s.contract, op, bodyBase() ?? {}).length : 0;
     const paramCases = negativeParams(s.contract, op, params);
     if (bodyCount + paramCases.length === 0) {
@@ -100,6 +95,16 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
 }
 
 /**
+ * The values a valid body needs to succeed on the fixtures: the batch calls name the primary image,
+ * and the member answers for its own project (the positive control makes it a member first).
+ */
+function bodyValues(s: Session, operationId: string): Record<string, unknown> {
+  const images = [primaryImage(s)];
+  if (operationId === "batchUpdateImageMembers") return { images, project_id: s.projectOf("member") };
+  return operationId.startsWith("batch") ? { images } : {};
+}
+
+/**
  * Sends the valid form of the operation's request (fresh values) and returns why it failed, if it
  * did. It also makes the state the negative cases rely on: the member exists for show, update and
  * remove (remove's control removes a fresh member added for it), a job exists for showJob.
@@ -121,8 +126,12 @@ async function positiveControl(
       if (problem) return { reason: problem };
     }
   }
+  if (op.id === "batchUpdateImageMembers") {
+    const problem = await ensureMember(s, primaryImage(s), s.projectOf("member"), `${purpose} (set-up)`);
+    if (problem) return { reason: problem };
+  }
   if ("job_id" in params) {
-    const job = startedJobs(s).at(-1);
+    const job = startedJobs(s, "owner").at(-1)?.jobId;
     if (job === undefined) return { reason: "no batch job was started, so there is no job to ask about" };
     params.job_id = job;
   }
