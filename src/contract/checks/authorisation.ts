@@ -197,6 +197,11 @@ async function rules(s: Session, f: Findings): Promise<void> {
     }
   }
 
+  // The schema documents are public to every authenticated caller: no 403 or 404 (DECISIONS 38).
+  for (const id of ["showImageMemberSchema", "showImageMembersSchema"])
+    if (s.contract.has(id))
+      await expect(s, f, id, "stranger", {}, undefined, 200, `the stranger reads ${s.contract.op(id).path}`);
+
   // Last, since a server that wrongly obeys would remove the memberships the steps above rely on.
   if (s.contract.has("batchRemoveImageMembers")) {
     const removal = s.contract.op("batchRemoveImageMembers");

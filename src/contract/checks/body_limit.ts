@@ -2,7 +2,7 @@
 // stored a 12 MB member id and listed it.
 import { Findings } from "../findings.ts";
 import { defineCheck } from "./check.ts";
-import { errorBodyProblem, mayChangeState, memberRows, offReason, primaryImage } from "./shared.ts";
+import { callerOf, errorBodyProblem, mayChangeState, memberRows, offReason, primaryImage } from "./shared.ts";
 
 export const bodyLimit = defineCheck({
   kind: "active",
@@ -22,6 +22,18 @@ export const bodyLimit = defineCheck({
         padded: "projects",
         body: () => ({ images: [image], projects: [pad(bytes)] }),
       });
+    if (s.contract.has("batchUpdateImageMembers"))
+      cases.push({
+        operation: "batchUpdateImageMembers",
+        padded: "project_id",
+        body: () => ({ images: [image], project_id: pad(bytes), status: "accepted" }),
+      });
+    if (s.contract.has("batchRemoveImageMembers"))
+      cases.push({
+        operation: "batchRemoveImageMembers",
+        padded: "projects",
+        body: () => ({ images: [image], projects: [pad(bytes)] }),
+      });
     for (const c of cases) {
       const op = s.contract.op(c.operation);
       if (!mayChangeState(s)) {
@@ -29,7 +41,7 @@ export const bodyLimit = defineCheck({
         continue;
       }
       const exchange = await s.call(op.id, {
-        actor: "owner",
+        actor: callerOf(op.id),
         params: { image_id: image },
         body: c.body(),
         purpose: `body_limit: ${c.padded} padded to ${bytes} bytes`,

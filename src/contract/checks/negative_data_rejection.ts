@@ -60,7 +60,9 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
       op.body ? (validBody(s.contract, op, bodyValues(s, op.id)) as Record<string, unknown>) : undefined;
     const bodyCount = op.body ? negativeBodies(s.contract, op, bodyBase() ?? {}).length : 0;
     const paramCases = negativeParams(s.contract, op, params);
-    if (bodyCount + paramCases.length === 0) {
+    // A route that takes neither parameters nor a body can be broken one way only: by a body.
+    const strayBody = !op.body && op.pathParams.length === 0 && s.contract.declares(op, 400);
+    if (bodyCount + paramCases.length === 0 && !strayBody) {
       f.skip(op.id, "the operation takes no parameters and no body");
       continue;
     }
@@ -73,6 +75,15 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
         problem.exchange,
       );
       continue;
+    }
+    if (strayBody) {
+      const strayCase: BodyCase = {
+        description: "a body on a route that takes none",
+        id: "unexpected-body",
+        rules: ["unexpected-body"],
+        body: { unexpected: "value" },
+      };
+      if (!skipped(s, f, op, strayCase)) await send(s, f, op, params, strayCase);
     }
     for (let i = 0; i < bodyCount; i++) {
       // Rebuilt for every case so that each request carries fresh random ids.
