@@ -1,9 +1,11 @@
 // Clean-up by baseline. Before the checks, record the members of every fixture image (after
 // removing the suite's own projects, which the flows must be able to add); after them, wait for the
-// jobs the run started and remove every member that is not in that record. What to list and what
+// jobs the run started and remove every member that is not in that record: in batch where the
+// profile has the batch removal, then one by one whatever is left. What to list and what
 // to remove comes from the spec model: the collection GET and the item DELETE of the one resource
 // the spec lets a client remove.
 import type { SpecOperation } from "../spec/model.ts";
+import { pollJob, startedJobs } from "./checks/shared.ts";
 import type { Contract } from "./contract.ts";
 import { jsonBody, type Session } from "./session.ts";
 
@@ -91,7 +93,11 @@ export async function cleanup(s: Session, baseline: Map<string, Set<string>>): P
   const resource = memberResource(s.contract);
   const left: Pair[] = [];
   for (const [image, before] of baseline) {
-    const { members } = await listMembers(s, resource, image, "cleanup: look for members the run added");
+    let { members } = await listMembers(s, resource, image, "cleanup: look for members the run added");
+    const added = (members ?? []).filter((m) => !before.has(m));
+    if (s.config.destructive && (await removeInBatch(s, image, added)))
+      ({ members } = await listMembers(s, resource, image, "cleanup: look for members the batch removal left"));
+    // One at a time: what the batch removal could not take (or all of it, without one).
     for (const project of (members ?? []).filter((m) => !before.has(m))) {
       // A member id too long for any URL (a lax server stored an oversized body) cannot be
       // removed: the request would be refused or cut off. It stays, reported as left behind.
@@ -110,30 +116,50 @@ export async function cleanup(s: Session, baseline: Map<string, Set<string>>): P
   return left;
 }
 
-/** Polls every job a call of the run started (found through the spec's links) until it has finished. */
+/** The batch removal takes at most this many projects per request (its schema's `maxItems`). */
+const batchRemovalChunk = 100;
+
+/**
+ * Removes `projects` from `image` with the batch removal, when the profile has one, in requests of
+ * up to 100 projects that the request schema accepts (ids a lax server stored, such as Glance's
+ * `"1"`, are left to the one-by-one removal), and waits for each job. Returns whether it sent any.
+ */
+async function removeInBatch(s: Session, image: string, projects: string[]): Promise<boolean> {
+  if (!s.contract.has("batchRemoveImageMembers") || projects.length === 0) return false;
+  const op = s.contract.op("batchRemoveImageMembers");
+  const schema = op.body?.schema;
+  if (!schema) return false;
+  const valid = projects.filter((p) => s.contract.errors(schema, { images: [image], projects: [p] }).length === 0);
+  for (let i = 0; i < valid.length; i += batchRemovalChunk) {
+    const started = await s.call(op.id, {
+      actor: "owner",
+      params: {},
+      body: { images: [image], projects: valid.slice(i, i + batchRemovalChunk) },
+      purpose: "cleanup: remove the members the run added, in batch",
+    });
+    await pollJob(s, started, "cleanup: wait for the batch removal");
+  }
+  return valid.length > 0;
+}
+
+/**
+ * Polls every job a call of the run started (batch share, answer or removal: the operations that
+ * link to the job query) until it has finished, as the caller that started it, under its project.
+ */
 async function waitForJobs(s: Session): Promise<void> {
   if (!s.contract.has(jobQuery.operation)) return;
-  const query = s.contract.op(jobQuery.operation);
-  const starters = new Set(
-    s.contract.operations
-      .filter((o) => s.contract.link(o, query.id) !== undefined && o.method !== "GET")
-      .map((o) => o.id),
-  );
   const finished = (e: (typeof s.exchanges)[number]) =>
     jobQuery.finished.includes(String((jsonBody(e) as { status?: unknown } | undefined)?.status));
-  const jobs = new Map<string, Record<string, string>>();
-  for (const e of s.exchanges) {
-    const body = jsonBody(e) as Record<string, unknown> | undefined;
-    if (starters.has(e.operation) && e.response && e.response.status < 300 && typeof body?.job_id === "string")
-      jobs.set(body.job_id, { project_id: s.projectOf("owner"), job_id: body.job_id });
-    if (e.operation === query.id && e.params.job_id && finished(e)) jobs.delete(e.params.job_id);
-  }
+  const done = new Set(
+    s.exchanges.filter((e) => e.operation === jobQuery.operation && finished(e)).map((e) => e.params.job_id),
+  );
   const deadline = Date.now() + s.config.timeouts.jobMs;
-  for (const params of jobs.values()) {
+  for (const { jobId, actor } of startedJobs(s)) {
+    if (done.has(jobId)) continue;
     while (Date.now() < deadline) {
-      const polled = await s.call(query.id, {
-        actor: "owner",
-        params,
+      const polled = await s.call(jobQuery.operation, {
+        actor,
+        params: { project_id: s.projectOf(actor), job_id: jobId },
         purpose: "cleanup: wait for a job the run started",
       });
       if (polled.response?.status !== 200 || finished(polled)) break;

@@ -71,6 +71,41 @@ describe("against the sandbox with the example config", () => {
       expect(result.cells.filter((c) => c.check === check && c.assertions > 0).length, check).toBeGreaterThan(0);
   });
 
+  test("the four operations of issue 10 are judged by every check that applies to them", () => {
+    const judged = (operation: string) =>
+      result.cells.filter((c) => c.operation === operation && c.assertions > 0).map((c) => c.check);
+    const everyResponse = [
+      "status_code_conformance",
+      "content_type_conformance",
+      "response_schema_conformance",
+      "response_headers_conformance",
+      "not_a_server_error",
+    ];
+    const batch = [
+      ...everyResponse,
+      "authentication",
+      "stateful_flows",
+      "negative_data_rejection",
+      "authorisation",
+      "error_media",
+      "body_limit",
+      "batch_rules",
+      "documented_codes",
+    ];
+    const schemaRead = [
+      ...everyResponse,
+      "authentication",
+      "stateful_flows",
+      "negative_data_rejection",
+      "authorisation",
+      "documented_codes",
+    ];
+    expect(judged("batchUpdateImageMembers")).toEqual(expect.arrayContaining(batch));
+    expect(judged("batchRemoveImageMembers")).toEqual(expect.arrayContaining(batch));
+    expect(judged("showImageMemberSchema")).toEqual(expect.arrayContaining([...schemaRead, "error_media"]));
+    expect(judged("showImageMembersSchema")).toEqual(expect.arrayContaining(schemaRead));
+  });
+
   test("it removes every member it added", () => {
     expect(result.leftovers).toEqual([]);
   });
@@ -116,6 +151,39 @@ describe("profile openstack", () => {
     ]);
     expect(requests.length).toBeGreaterThan(50);
     expect(requests.filter((r) => !r.url.startsWith("/v2/"))).toEqual([]);
+  });
+});
+
+describe("clean-up", () => {
+  test("removes in batch what the run added (a full image in three requests), then one by one what is left", async () => {
+    // A server whose batch removal leaves the last project of each request behind.
+    const leave: RunningProxy = await startFaultProxy(sandbox.url, {
+      request: (req) => {
+        if (req.operation !== "batchRemoveImageMembers") return req;
+        const body = safeJson(req.body);
+        const projects = Array.isArray(body.projects) ? body.projects : [];
+        return { ...req, body: JSON.stringify({ ...body, projects: projects.slice(0, -1) }) };
+      },
+    });
+    const requests: ProxiedRequest[] = [];
+    const proxy = await startFaultProxy(leave.url, {
+      request: (req) => {
+        requests.push(req);
+        return req;
+      },
+    });
+    try {
+      const result = await runContract(config({ checks: ["member_limit"] }, proxy.url));
+      expect(result.leftovers).toEqual([]);
+      const batches = requests.filter((r) => r.operation === "batchRemoveImageMembers");
+      // 256 members: 100 + 100 + 56 projects.
+      expect(batches.map((r) => (safeJson(r.body).projects as unknown[]).length)).toEqual([100, 100, 56]);
+      // The three the faulty batch removal kept are removed one by one.
+      expect(requests.filter((r) => r.operation === "removeImageMember")).toHaveLength(3);
+    } finally {
+      await proxy.close();
+      await leave.close();
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 // image, the stranger cannot read or change anything (404 on /v2), the member sees only its own
 // row and cannot add or remove members (403), the owner cannot set a member's status (403), a
 // public image takes no members (403), and on /v1 only the owner can batch-share its images and
-// read its jobs.
+// read its jobs; only the owner removes its shares in batch, and a member answers in batch for its
+// own project only (403 for another's).
 import { Findings } from "../findings.ts";
 import type { Session } from "../session.ts";
 import { validBody } from "../values.ts";
@@ -152,8 +153,24 @@ async function rules(s: Session, f: Findings): Promise<void> {
     await expect(s, f, batch.id, "member", {}, body(), 400, "the member batch-shares the owner's image");
     await expect(s, f, batch.id, "stranger", {}, body(), 400, "the stranger batch-shares the owner's image");
   }
+  if (s.contract.has("batchUpdateImageMembers")) {
+    const answer = s.contract.op("batchUpdateImageMembers");
+    const body = (actor: "member" | "stranger" | "owner") =>
+      validBody(s.contract, answer, { images: [image], project_id: s.projectOf(actor), status: "accepted" });
+    await expect(
+      s,
+      f,
+      answer.id,
+      "stranger",
+      {},
+      body("stranger"),
+      400,
+      "the stranger answers a share of the owner's image",
+    );
+    await expect(s, f, answer.id, "member", {}, body("owner"), 403, "the member answers for another project");
+  }
   if (s.contract.has("showJob")) {
-    const job = startedJobs(s).at(-1);
+    const job = startedJobs(s, "owner").at(-1)?.jobId;
     if (job === undefined) {
       f.skip("showJob", "no batch job was started, so there is no job to ask about");
     } else {
@@ -180,7 +197,18 @@ async function rules(s: Session, f: Findings): Promise<void> {
     }
   }
 
-  // Last, since a server that wrongly obeys would remove the membership the steps above rely on.
+  // The schema documents are public to every authenticated caller: no 403 or 404 (DECISIONS 38).
+  for (const id of ["showImageMemberSchema", "showImageMembersSchema"])
+    if (s.contract.has(id))
+      await expect(s, f, id, "stranger", {}, undefined, 200, `the stranger reads ${s.contract.op(id).path}`);
+
+  // Last, since a server that wrongly obeys would remove the memberships the steps above rely on.
+  if (s.contract.has("batchRemoveImageMembers")) {
+    const removal = s.contract.op("batchRemoveImageMembers");
+    const body = validBody(s.contract, removal, { images: [image], projects: [other] });
+    await expect(s, f, removal.id, "stranger", {}, body, 400, "the stranger removes the owner's shares in batch");
+    await expect(s, f, removal.id, "member", {}, body, 400, "the member removes the owner's shares in batch");
+  }
   await expect(
     s,
     f,

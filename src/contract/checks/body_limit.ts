@@ -3,7 +3,7 @@
 import { Findings } from "../findings.ts";
 import { randomHex } from "../values.ts";
 import { defineCheck } from "./check.ts";
-import { errorBodyProblem, mayChangeState, memberRows, offReason, primaryImage } from "./shared.ts";
+import { callerOf, errorBodyProblem, mayChangeState, memberRows, offReason, primaryImage } from "./shared.ts";
 
 export const bodyLimit = defineCheck({
   kind: "active",
@@ -23,6 +23,18 @@ export const bodyLimit = defineCheck({
         padded: "projects",
         body: (project) => ({ images: [image], projects: [project] }),
       });
+    if (s.contract.has("batchUpdateImageMembers"))
+      cases.push({
+        operation: "batchUpdateImageMembers",
+        padded: "project_id",
+        body: () => ({ images: [image], project_id: pad(bytes), status: "accepted" }),
+      });
+    if (s.contract.has("batchRemoveImageMembers"))
+      cases.push({
+        operation: "batchRemoveImageMembers",
+        padded: "projects",
+        body: () => ({ images: [image], projects: [pad(bytes)] }),
+      });
     for (const c of cases) {
       const op = s.contract.op(c.operation);
       if (!mayChangeState(s)) {
@@ -33,7 +45,7 @@ export const bodyLimit = defineCheck({
       // cannot delete it again, the URL being too long) must not turn this case into a 409.
       const prefix = randomHex(32);
       const exchange = await s.call(op.id, {
-        actor: "owner",
+        actor: callerOf(op.id),
         params: { image_id: image },
         body: c.body(prefix + "f".repeat(Math.max(0, bytes - prefix.length))),
         purpose: `body_limit: ${c.padded} padded to ${bytes} bytes`,

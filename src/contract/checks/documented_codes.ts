@@ -1,6 +1,7 @@
 // documented_codes: errors carry the code the spec documents, not only a code of the right shape.
-// On /v1 the suite causes each documented batch 400 (and a 401) and checks its IMS code (IMG.0027,
-// IMG.0089 and IMG.0076 on otherwise valid batches are batch_rules' part); on /v2
+// On /v1 the suite causes each documented 400 of each batch call (share, answer, removal) and a 401
+// and checks its IMS code (the rules behind IMG.0027, IMG.0089, IMG.0076 and IMG.0161 in otherwise
+// valid batches are batch_rules' part); on /v2
 // every error the run has received so far must have `code` equal to its status plus its title, and
 // the title must be the status's reason phrase.
 import { STATUS_CODES } from "node:http";
@@ -18,18 +19,57 @@ const legacyReasons: Record<number, string> = {
   416: "Requested Range Not Satisfiable",
 };
 
-/** The batch 400s the spec documents, each with a body that causes it. */
-function batchCases(s: Session): { code: string; what: string; raw?: string; body?: unknown }[] {
-  const image = primaryImage(s);
-  const project = freshProject(s);
-  return [
-    { code: "IMG.0001", what: "malformed JSON", raw: '{"images": [' },
-    { code: "IMG.0001", what: "an empty projects array", body: { images: [image], projects: [] } },
-    { code: "IMG.0007", what: "no body" },
-    { code: "IMG.0066", what: "a malformed image id", body: { images: ["not-an-image-id"], projects: [project] } },
-    { code: "IMG.0067", what: "a malformed project id", body: { images: [image], projects: ["not-a-project-id"] } },
-  ];
+interface CodeCase {
+  code: string;
+  what: string;
+  actor: "owner" | "member" | "stranger";
+  raw?: string;
+  body?: unknown;
 }
+
+/**
+ * The batch 400s the spec documents for one batch operation, each with a body that causes it. The
+ * answer is sent by the member for its own project; sharing and removal by the owner.
+ */
+function validBatch(s: Session, operation: string): Record<string, unknown> {
+  const images = [primaryImage(s)];
+  return operation === "batchUpdateImageMembers"
+    ? { images, project_id: s.projectOf("member"), status: "accepted" }
+    : { images, projects: [freshProject(s)] };
+}
+
+function batchCases(s: Session, operation: string): CodeCase[] {
+  const answer = operation === "batchUpdateImageMembers";
+  const actor = answer ? "member" : "owner";
+  const valid = validBatch(s, operation);
+  const cases: CodeCase[] = [
+    { code: "IMG.0001", what: "malformed JSON", actor, raw: '{"images": [' },
+    { code: "IMG.0001", what: "an empty images array", actor, body: { ...valid, images: [] } },
+    { code: "IMG.0007", what: "no body", actor },
+    { code: "IMG.0066", what: "a malformed image id", actor, body: { ...valid, images: ["not-an-image-id"] } },
+    answer
+      ? { code: "IMG.0067", what: "a malformed project id", actor, body: { ...valid, project_id: "not-a-project-id" } }
+      : { code: "IMG.0067", what: "a malformed project id", actor, body: { ...valid, projects: ["not-a-project-id"] } },
+  ];
+  if (answer) {
+    cases.push({
+      code: "IMG.0076",
+      what: "the owner answers for its own image",
+      actor: "owner",
+      body: { ...valid, project_id: s.projectOf("owner") },
+    });
+  } else {
+    // Acting on someone else's image: the member can see it (IMG.0047), the stranger cannot (IMG.0027).
+    cases.push({ code: "IMG.0047", what: "the member acts on the owner's image", actor: "member", body: valid });
+    cases.push({ code: "IMG.0027", what: "the stranger acts on the owner's image", actor: "stranger", body: valid });
+    const publicImage = s.config.fixtures.publicImage;
+    if (operation === "batchRemoveImageMembers" && publicImage)
+      cases.push({ code: "IMG.0089", what: "a public image", actor, body: { ...valid, images: [publicImage] } });
+  }
+  return cases;
+}
+
+const batchOperations = ["batchAddImageMembers", "batchUpdateImageMembers", "batchRemoveImageMembers"];
 
 export const documentedCodes = defineCheck({
   kind: "active",
@@ -38,12 +78,21 @@ export const documentedCodes = defineCheck({
   summary: "/v1 errors carry the IMS code the spec names; /v2 error codes are status + title",
   async run(s) {
     const f = new Findings(this.name, s.contract);
-    if (s.contract.has("batchAddImageMembers") && !mayChangeState(s)) f.skip("batchAddImageMembers", offReason);
-    else if (s.contract.has("batchAddImageMembers")) {
-      // Every case is refused by a conforming server before anything is shared.
-      for (const c of batchCases(s)) {
-        const exchange = await s.call("batchAddImageMembers", {
-          actor: "owner",
+    for (const operation of batchOperations.filter((o) => s.contract.has(o))) {
+      if (!mayChangeState(s)) {
+        f.skip(operation, offReason);
+        continue;
+      }
+      // Every case is refused by a conforming server before anything changes; the member is on the
+      // image so that the answer's other faults, and the member's IMG.0047, are the only ones.
+      const problem = await ensureMember(s, primaryImage(s), s.projectOf("member"), "documented_codes: set-up");
+      if (problem) {
+        f.inconclusive(operation, "codes.set-up", `set-up failed: ${problem}`);
+        continue;
+      }
+      for (const c of batchCases(s, operation)) {
+        const exchange = await s.call(operation, {
+          actor: c.actor,
           params: {},
           ...(c.raw !== undefined ? { rawBody: c.raw } : c.body !== undefined ? { body: c.body } : {}),
           ...(c.raw === undefined && c.body === undefined ? { contentType: "application/json", rawBody: "" } : {}),
@@ -51,30 +100,13 @@ export const documentedCodes = defineCheck({
         });
         judgeImsCode(f, exchange, 400, c.code, c.what);
       }
-      const anonymous = await s.call("batchAddImageMembers", {
+      const anonymous = await s.call(operation, {
         actor: "anonymous",
         params: {},
-        body: { images: [primaryImage(s)], projects: [freshProject(s)] },
+        body: validBatch(s, operation),
         purpose: "documented_codes: no credentials",
       });
       judgeImsCode(f, anonymous, 401, "APIG.0301", "no credentials");
-      // Sharing someone else's image: the member can see it (IMG.0047), the stranger cannot (IMG.0027).
-      const image = primaryImage(s);
-      const problem = await ensureMember(s, image, s.projectOf("member"), "documented_codes: set-up");
-      if (problem) f.inconclusive("batchAddImageMembers", "codes.set-up", `set-up failed: ${problem}`);
-      else
-        for (const [actor, code] of [
-          ["member", "IMG.0047"],
-          ["stranger", "IMG.0027"],
-        ] as const) {
-          const exchange = await s.call("batchAddImageMembers", {
-            actor,
-            params: {},
-            body: { images: [image], projects: [freshProject(s)] },
-            purpose: `documented_codes: the ${actor} batch-shares the owner's image`,
-          });
-          judgeImsCode(f, exchange, 400, code, `the ${actor} batch-shares the owner's image`);
-        }
     }
     // Two /v2 errors of its own, so that the check judges some when it runs alone.
     const image = primaryImage(s);

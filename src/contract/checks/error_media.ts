@@ -3,9 +3,9 @@
 // always (DECISIONS #25).
 import { Findings } from "../findings.ts";
 import type { CallOptions } from "../session.ts";
-import { randomHex } from "../values.ts";
+import { randomHex, validBody } from "../values.ts";
 import { defineCheck } from "./check.ts";
-import { errorBodyProblem, primaryImage } from "./shared.ts";
+import { errorBodyProblem, mayChangeState, primaryImage } from "./shared.ts";
 
 const accepts: { label: string; accept: string | null }[] = [
   { label: "no Accept", accept: null },
@@ -38,6 +38,20 @@ export const errorMedia = defineCheck({
           purpose: "an unknown job",
         },
       ]);
+    if (s.contract.has("showImageMemberSchema"))
+      cases.push(["showImageMemberSchema", { actor: "anonymous", params: {}, purpose: "no credentials" }]);
+    // A batch call without credentials is refused before anything is read, so it changes nothing.
+    for (const operation of ["batchUpdateImageMembers", "batchRemoveImageMembers"])
+      if (s.contract.has(operation) && mayChangeState(s))
+        cases.push([
+          operation,
+          {
+            actor: "anonymous",
+            params: {},
+            body: validBody(s.contract, s.contract.op(operation), { images: [image] }),
+            purpose: "no credentials",
+          },
+        ]);
     for (const [operation, options] of cases) {
       for (const { label, accept } of accepts) {
         const exchange = await s.call(operation, {

@@ -57,15 +57,12 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
         "";
     }
     const bodyBase = () =>
-      op.body
-        ? (validBody(s.contract, op, op.id === "batchAddImageMembers" ? { images: [image] } : {}) as Record<
-            string,
-            unknown
-          >)
-        : undefined;
+      op.body ? (validBody(s.contract, op, bodyValues(s, op.id)) as Record<string, unknown>) : undefined;
     const bodyCount = op.body ? negativeBodies(s.contract, op, bodyBase() ?? {}).length : 0;
     const paramCases = negativeParams(s.contract, op, params);
-    if (bodyCount + paramCases.length === 0) {
+    // A route that takes neither parameters nor a body can be broken one way only: by a body.
+    const strayBody = !op.body && op.pathParams.length === 0 && s.contract.declares(op, 400);
+    if (bodyCount + paramCases.length === 0 && !strayBody) {
       f.skip(op.id, "the operation takes no parameters and no body");
       continue;
     }
@@ -78,6 +75,15 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
         problem.exchange,
       );
       continue;
+    }
+    if (strayBody) {
+      const strayCase: BodyCase = {
+        description: "a body on a route that takes none",
+        id: "unexpected-body",
+        rules: ["unexpected-body"],
+        body: { unexpected: "value" },
+      };
+      if (!skipped(s, f, op, strayCase)) await send(s, f, op, params, strayCase);
     }
     for (let i = 0; i < bodyCount; i++) {
       // Rebuilt for every case so that each request carries fresh random ids.
@@ -97,6 +103,16 @@ async function sendAll(s: Session, f: Findings): Promise<void> {
       );
     }
   }
+}
+
+/**
+ * The values a valid body needs to succeed on the fixtures: the batch calls name the primary image,
+ * and the member answers for its own project (the positive control makes it a member first).
+ */
+function bodyValues(s: Session, operationId: string): Record<string, unknown> {
+  const images = [primaryImage(s)];
+  if (operationId === "batchUpdateImageMembers") return { images, project_id: s.projectOf("member") };
+  return operationId.startsWith("batch") ? { images } : {};
 }
 
 /**
@@ -121,8 +137,12 @@ async function positiveControl(
       if (problem) return { reason: problem };
     }
   }
+  if (op.id === "batchUpdateImageMembers") {
+    const problem = await ensureMember(s, primaryImage(s), s.projectOf("member"), `${purpose} (set-up)`);
+    if (problem) return { reason: problem };
+  }
   if ("job_id" in params) {
-    const job = startedJobs(s).at(-1);
+    const job = startedJobs(s, "owner").at(-1)?.jobId;
     if (job === undefined) return { reason: "no batch job was started, so there is no job to ask about" };
     params.job_id = job;
   }

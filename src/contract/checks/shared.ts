@@ -29,9 +29,9 @@ export function freshProject(s: Session): string {
     : randomHex(32);
 }
 
-/** Who may call the operation under the contract: the member sets its own status, the owner does the rest. */
+/** Who may call the operation under the contract: the member answers a share (one or in batch), the owner does the rest. */
 export function callerOf(operationId: string): "owner" | "member" {
-  return operationId === "updateImageMember" ? "member" : "owner";
+  return operationId === "updateImageMember" || operationId === "batchUpdateImageMembers" ? "member" : "owner";
 }
 
 export interface MemberRow {
@@ -54,12 +54,68 @@ export function describeRows(rows: MemberRow[] | undefined): string {
     : `[${rows.map((r) => `${String(r.member_id)} (${String(r.status)})`).join(", ")}]`;
 }
 
-/** Job ids that the run's successful calls to `batchAddImageMembers` returned, oldest first. */
-export function startedJobs(s: Session): string[] {
-  return s.exchanges
-    .filter((e) => e.operation === "batchAddImageMembers" && e.response && e.response.status < 300)
-    .map((e) => (jsonBody(e) as { job_id?: unknown } | undefined)?.job_id)
-    .filter((id): id is string => typeof id === "string");
+export interface StartedJob {
+  jobId: string;
+  /** Who started it: a job belongs to the caller's project, so only that caller may read it. */
+  actor: "owner" | "member" | "stranger";
+}
+
+/** The operations whose success response links to `showJob`: the ones that start a job. */
+export function jobStarters(s: Session): Set<string> {
+  if (!s.contract.has("showJob")) return new Set();
+  const showJob = s.contract.op("showJob");
+  return new Set(
+    s.contract.operations.filter((o) => o.method !== "GET" && s.contract.link(o, showJob.id)).map((o) => o.id),
+  );
+}
+
+/** The jobs the run's successful calls started, oldest first; `actor` narrows them to one caller's. */
+export function startedJobs(s: Session, actor?: StartedJob["actor"]): StartedJob[] {
+  const starters = jobStarters(s);
+  const jobs: StartedJob[] = [];
+  for (const e of s.exchanges) {
+    const jobId = (jsonBody(e) as { job_id?: unknown } | undefined)?.job_id;
+    const who = e.actor;
+    if (!starters.has(e.operation) || !e.response || e.response.status >= 300 || typeof jobId !== "string") continue;
+    if (who !== "owner" && who !== "member" && who !== "stranger") continue;
+    if (actor === undefined || who === actor) jobs.push({ jobId, actor: who });
+  }
+  return jobs;
+}
+
+export interface JobBody {
+  status?: unknown;
+  entities?: {
+    process_percent?: unknown;
+    results?: { image_id?: unknown; project_id?: unknown; status?: unknown; error_code?: unknown }[];
+  };
+}
+
+/**
+ * Polls the job a call started, as the caller that started it under its own project, until it
+ * ends; undefined if none started or it did not end in time.
+ */
+export async function pollJob(
+  s: Session,
+  started: Exchange,
+  purpose: string,
+): Promise<{ body: JobBody; exchange: Exchange } | undefined> {
+  const jobId = (jsonBody(started) as { job_id?: unknown } | undefined)?.job_id;
+  const actor = started.actor;
+  if (started.response?.status !== 200 || typeof jobId !== "string") return undefined;
+  if (actor !== "owner" && actor !== "member" && actor !== "stranger") return undefined;
+  const deadline = Date.now() + s.config.timeouts.jobMs;
+  for (;;) {
+    const polled = await s.call("showJob", {
+      actor,
+      params: { project_id: s.projectOf(actor), job_id: jobId },
+      purpose,
+    });
+    const body = (jsonBody(polled) ?? {}) as JobBody;
+    if (body.status === "SUCCESS" || body.status === "FAIL") return { body, exchange: polled };
+    if (polled.response?.status !== 200 || Date.now() >= deadline) return undefined;
+    await sleep(s.config.timeouts.jobPollMs);
+  }
 }
 
 /**

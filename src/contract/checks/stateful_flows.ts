@@ -1,7 +1,8 @@
 // stateful_flows: the sequences the spec's links describe. A member added by the owner is listed,
 // can be read and answered through the links of the add response, cannot be added twice, and is
-// gone once removed; a batch job reaches SUCCESS and every pair it reports is listed; an unknown
-// job is 404. With the response checks alone selected, the same walk runs without judgement.
+// gone once removed; a batch job reaches SUCCESS and every pair it reports is listed; the member
+// accepts those images in batch and each is listed as accepted; the owner removes the pairs in batch
+// and they are gone; an unknown job is 404. With the response checks alone selected, the same walk runs without judgement.
 import { Findings } from "../findings.ts";
 import type { Exchange } from "../http.ts";
 import { jsonBody, type Session } from "../session.ts";
@@ -22,7 +23,12 @@ export const statefulFlows = defineCheck({
       return f.list;
     }
     await memberLifecycle(s, f);
-    if (s.contract.has("batchAddImageMembers") && s.contract.has("showJob")) await batchSharing(s, f);
+    await schemaDocuments(s, f);
+    if (s.contract.has("batchAddImageMembers") && s.contract.has("showJob")) {
+      const shared = await batchSharing(s, f);
+      if (shared && s.contract.has("batchUpdateImageMembers")) await batchAnswer(s, f, shared.images);
+      if (shared && s.contract.has("batchRemoveImageMembers")) await batchRemoval(s, f, shared);
+    }
     if (s.contract.has("showJob")) await unknownJob(s, f);
     return f.list;
   },
@@ -174,7 +180,23 @@ async function memberLifecycle(s: Session, f: Findings): Promise<void> {
   }
 }
 
-async function batchSharing(s: Session, f: Findings): Promise<void> {
+/**
+ * The schema documents the member rows name (`schema`), read as a client would; the response
+ * checks judge their bodies against the declared document schemas.
+ */
+async function schemaDocuments(s: Session, f: Findings): Promise<void> {
+  for (const id of ["showImageMemberSchema", "showImageMembersSchema"]) {
+    if (!s.contract.has(id)) continue;
+    const read = await s.call(id, {
+      actor: "member",
+      params: {},
+      purpose: `flow: a client reads ${s.contract.op(id).path}`,
+    });
+    f.expectStatus(read, s.contract.op(id).successStatus, `reading ${s.contract.op(id).path}`);
+  }
+}
+
+async function batchSharing(s: Session, f: Findings): Promise<{ images: string[]; projects: string[] } | undefined> {
   const batch = s.contract.op("batchAddImageMembers");
   const images = s.config.fixtures.shareableImages.slice(0, 2);
   const projects = [s.projectOf("member"), ...s.config.fixtures.otherProjects];
@@ -184,10 +206,10 @@ async function batchSharing(s: Session, f: Findings): Promise<void> {
     body: validBody(s.contract, batch, { images, projects }),
     purpose: "flow: the owner shares images with projects in batch",
   });
-  if (!f.expectStatus(started, batch.successStatus, "batch sharing")) return;
+  if (!f.expectStatus(started, batch.successStatus, "batch sharing")) return undefined;
 
-  const job = await waitForJob(s, f, started);
-  if (!job) return;
+  const job = await waitForJob(s, f, started, "owner");
+  if (!job) return undefined;
   const jobId = job.jobId;
   const results = job.body.entities?.results ?? [];
   const expected = images.flatMap((image) => projects.map((project) => `${image}/${project}`));
@@ -220,6 +242,106 @@ async function batchSharing(s: Session, f: Findings): Promise<void> {
       listed,
     );
   }
+  return { images, projects };
+}
+
+/** The member accepts the batch-shared images in one call; each image is then listed and shown as accepted. */
+async function batchAnswer(s: Session, f: Findings, images: string[]): Promise<void> {
+  const answer = s.contract.op("batchUpdateImageMembers");
+  const member = s.projectOf("member");
+  const started = await s.call(answer.id, {
+    actor: "member",
+    params: {},
+    body: validBody(s.contract, answer, { images, project_id: member, status: "accepted" }),
+    purpose: "flow: the member accepts the shared images in batch",
+  });
+  if (!f.expectStatus(started, answer.successStatus, "the member answers in batch")) return;
+  const job = await waitForJob(s, f, started, "member");
+  if (!job) return;
+  const results = job.body.entities?.results ?? [];
+  const wrong = results.filter((r) => r.project_id !== member || r.status !== "success");
+  const reported = new Set(results.map((r) => String(r.image_id)));
+  f.judge(
+    "showJob",
+    results.length === images.length && images.every((i) => reported.has(i)) && wrong.length === 0,
+    "flows.answer-job-one-result-per-image",
+    `answer job ${job.jobId} should report one successful result per image (${images.length}) for ${member}; got ${JSON.stringify(results)}`,
+    job.exchange,
+  );
+  for (const image of images) {
+    const shown = await s.call("showImageMember", {
+      actor: "member",
+      params: { image_id: image, member_id: member },
+      purpose: "flow: the member reads a membership it accepted in batch",
+    });
+    const listed = await s.call("listImageMembers", {
+      actor: "owner",
+      params: { image_id: image },
+      purpose: "flow: the owner lists the members after the batch answer",
+    });
+    const row = memberRows(listed)?.find((r) => r.member_id === member);
+    f.judge(
+      answer.id,
+      (jsonBody(shown) as { status?: unknown } | undefined)?.status === "accepted" && row?.status === "accepted",
+      "flows.batch-answer-listed-accepted",
+      `after job ${job.jobId} succeeded, ${member} should be accepted on ${image} in show and list; show ${shown.response?.status} ${shown.response?.body.slice(0, 120)}, list ${describeRows(memberRows(listed))}`,
+      listed,
+    );
+  }
+}
+
+/** The owner removes every batch-shared pair in one call; no image lists any of them afterwards. */
+async function batchRemoval(s: Session, f: Findings, shared: { images: string[]; projects: string[] }): Promise<void> {
+  const removal = s.contract.op("batchRemoveImageMembers");
+  const started = await s.call(removal.id, {
+    actor: "owner",
+    params: {},
+    body: validBody(s.contract, removal, { images: shared.images, projects: shared.projects }),
+    purpose: "flow: the owner removes the batch-shared pairs in batch",
+  });
+  if (!f.expectStatus(started, removal.successStatus, "the owner removes in batch")) return;
+  const job = await waitForJob(s, f, started, "owner");
+  if (!job) return;
+  const results = job.body.entities?.results ?? [];
+  const expected = shared.images.flatMap((image) => shared.projects.map((project) => `${image}/${project}`));
+  const reported = new Set(results.map((r) => `${String(r.image_id)}/${String(r.project_id)}`));
+  f.judge(
+    "showJob",
+    results.length === expected.length &&
+      expected.every((p) => reported.has(p)) &&
+      results.every((r) => r.status === "success"),
+    "flows.removal-job-one-result-per-pair",
+    `removal job ${job.jobId} should report ${expected.length} successful pairs, one each; got ${JSON.stringify(results)}`,
+    job.exchange,
+  );
+  for (const image of shared.images) {
+    const listed = await s.call("listImageMembers", {
+      actor: "owner",
+      params: { image_id: image },
+      purpose: "flow: the owner lists the members after the batch removal",
+    });
+    const rows = memberRows(listed);
+    const left = shared.projects.filter((p) => rows?.some((r) => r.member_id === p));
+    f.judge(
+      removal.id,
+      rows !== undefined && left.length === 0,
+      "flows.batch-removed-not-listed",
+      `after job ${job.jobId} succeeded, ${image} should list none of ${shared.projects.join(", ")}; still there: ${left.join(", ")} in ${describeRows(rows)}`,
+      listed,
+    );
+  }
+  const gone = await s.call("showImageMember", {
+    actor: "member",
+    params: { image_id: shared.images[0] ?? "", member_id: s.projectOf("member") },
+    purpose: "flow: the member reads a membership removed in batch",
+  });
+  f.judge(
+    removal.id,
+    gone.response?.status === 404,
+    "flows.batch-removed-show-404",
+    `after the batch removal, the member's show should answer 404; got ${gone.response?.status ?? gone.error}`,
+    gone,
+  );
 }
 
 interface JobBody {
@@ -227,15 +349,15 @@ interface JobBody {
   entities?: { results?: { image_id?: unknown; project_id?: unknown; status?: unknown }[] };
 }
 
-/** Follows the showJob link and polls until the job is SUCCESS or FAIL, judging its end. */
-async function waitForJob(s: Session, f: Findings, started: Exchange) {
+/** Follows the showJob link as the job's caller, polling until the job is SUCCESS or FAIL, and judges its end. */
+async function waitForJob(s: Session, f: Findings, started: Exchange, actor: "owner" | "member") {
   const showJob = s.contract.op("showJob");
   const deadline = Date.now() + s.config.timeouts.jobMs;
   for (;;) {
     const polled = await followLink(s, f, started, showJob.id, {
-      actor: "owner",
-      extra: { project_id: s.projectOf("owner") },
-      purpose: "flow: the owner polls the batch job (link showJob)",
+      actor,
+      extra: { project_id: s.projectOf(actor) },
+      purpose: `flow: the ${actor} polls the ${started.operation} job (link showJob)`,
     });
     if (!polled || !f.expectStatus(polled, showJob.successStatus, "polling the job")) return undefined;
     const body = (jsonBody(polled) ?? {}) as JobBody;

@@ -456,4 +456,107 @@ export const faults: Fault[] = [
         : res;
     },
   },
+  {
+    id: "batch-answer-ignores-status",
+    description: "records every batch answer as rejected, whatever status it names",
+    expect: { operation: "batchUpdateImageMembers", check: "stateful_flows" },
+    request: (req) => rewriteBody(req, "batchUpdateImageMembers", (body) => ({ ...body, status: "rejected" })),
+  },
+  {
+    id: "batch-removal-leaves-member",
+    description: "leaves the last project of a batch removal on the images",
+    expect: { operation: "batchRemoveImageMembers", check: "stateful_flows" },
+    request: (req) =>
+      rewriteBody(req, "batchRemoveImageMembers", (body) =>
+        Array.isArray(body.projects) && body.projects.length > 1
+          ? { ...body, projects: body.projects.slice(0, -1) }
+          : body,
+      ),
+  },
+  {
+    id: "batch-answer-for-another-project",
+    description: "takes a batch answer naming another project's id as the caller's own instead of refusing it (403)",
+    expect: { operation: "batchUpdateImageMembers", check: "authorisation" },
+    request: (req) => {
+      const role = roleOf(req);
+      return role
+        ? rewriteBody(req, "batchUpdateImageMembers", (body) => ({ ...body, project_id: actors[role].project }))
+        : req;
+    },
+  },
+  {
+    id: "batch-removal-by-member",
+    description: "lets a member remove the owner's shares in batch",
+    expect: { operation: "batchRemoveImageMembers", check: "authorisation" },
+    request: (req) => (is(req, "batchRemoveImageMembers", "member") ? as(req, "owner") : req),
+  },
+  {
+    id: "batch-answer-takes-pending",
+    description: "accepts status pending in a batch answer (recording it as rejected) instead of refusing it",
+    expect: { operation: "batchUpdateImageMembers", check: "batch_rules" },
+    request: (req) =>
+      rewriteBody(req, "batchUpdateImageMembers", (body) =>
+        body.status === "pending" ? { ...body, status: "rejected" } : body,
+      ),
+  },
+  {
+    id: "removal-job-result-short",
+    description: "reports one result fewer than there are pairs in a finished batch removal",
+    expect: { operation: "showJob", check: "batch_rules" },
+    response: (req, res) => {
+      const job = jsonOf(res.body) as { job_type?: unknown; entities?: { results?: unknown[] } } | undefined;
+      const results = job?.entities?.results;
+      return is(req, "showJob") && job?.job_type === "imsDelImageMembersJob" && Array.isArray(results)
+        ? withJson(res, { ...job, entities: { ...job.entities, results: results.slice(0, -1) } })
+        : res;
+    },
+  },
+  {
+    id: "member-schema-without-status",
+    description: "leaves the status field out of the member schema document",
+    expect: { operation: "showImageMemberSchema", check: "response_schema_conformance" },
+    response: (req, res) => {
+      const doc = jsonOf(res.body) as { properties?: Row } | undefined;
+      if (!is(req, "showImageMemberSchema") || res.status !== 200 || !doc?.properties) return res;
+      const { status: _dropped, ...properties } = doc.properties;
+      return withJson(res, { ...doc, properties });
+    },
+  },
+  {
+    id: "batch-answer-skips-unshared-images",
+    description:
+      "drops the images a batch answer names that are not shared with the caller and answers for the rest, instead of refusing it (IMG.0027)",
+    expect: { operation: "batchUpdateImageMembers", check: "batch_rules" },
+    response: async (req, res, forward) => {
+      const body = jsonOf(req.body) as { images?: unknown[] } | undefined;
+      if (
+        !is(req, "batchUpdateImageMembers", "member") ||
+        !res.body.includes("IMG.0027") ||
+        !Array.isArray(body?.images)
+      )
+        return res;
+      const shared: unknown[] = [];
+      for (const image of body.images) {
+        const url = `/v2/images/${String(image)}/members/${actors.member.project}`;
+        if ((await forward({ ...req, method: "GET", url, body: "", operation: "showImageMember" })).status === 200)
+          shared.push(image);
+      }
+      return shared.length > 0 ? forward({ ...req, body: JSON.stringify({ ...body, images: shared }) }) : res;
+    },
+  },
+  {
+    id: "batch-removal-no-body-img-0001",
+    description: "answers a batch removal without a body with IMG.0001 instead of IMG.0007",
+    expect: { operation: "batchRemoveImageMembers", check: "documented_codes" },
+    response: (req, res) =>
+      is(req, "batchRemoveImageMembers") && res.body.includes("IMG.0007")
+        ? withJson(res, { error: { code: "IMG.0001", message: "Invalid request." } })
+        : res,
+  },
 ];
+
+/** The request with its JSON body changed by `change`, when it targets `operation`. */
+function rewriteBody(req: ProxiedRequest, operation: string, change: (body: Row) => Row): ProxiedRequest {
+  const body = jsonOf(req.body) as Row | undefined;
+  return is(req, operation) && body && typeof body === "object" ? { ...req, body: JSON.stringify(change(body)) } : req;
+}
