@@ -80,14 +80,14 @@ export async function preflight(s: Session): Promise<Map<string, Set<string>>> {
   return baseline;
 }
 
+/** Longest member id the clean-up puts into a URL: twice the longest id path_robustness sends. */
+const addressableIdLength = 8_192;
+
 /**
  * Waits for jobs the run started, then (when destructive steps are on) removes every member of a
  * fixture image that is not in the baseline. Returns the memberships still in place that the
  * baseline does not have.
  */
-/** Longest member id the clean-up puts into a URL: twice the longest id path_robustness sends. */
-const addressableIdLength = 8_192;
-
 export async function cleanup(s: Session, baseline: Map<string, Set<string>>): Promise<Pair[]> {
   await waitForJobs(s);
   const resource = memberResource(s.contract);

@@ -27,13 +27,13 @@ export const bodyLimit = defineCheck({
       cases.push({
         operation: "batchUpdateImageMembers",
         padded: "project_id",
-        body: () => ({ images: [image], project_id: pad(bytes), status: "accepted" }),
+        body: (project) => ({ images: [image], project_id: project, status: "accepted" }),
       });
     if (s.contract.has("batchRemoveImageMembers"))
       cases.push({
         operation: "batchRemoveImageMembers",
         padded: "projects",
-        body: () => ({ images: [image], projects: [pad(bytes)] }),
+        body: (project) => ({ images: [image], projects: [project] }),
       });
     for (const c of cases) {
       const op = s.contract.op(c.operation);
