@@ -386,6 +386,7 @@ export interface components {
         /** @description The request is malformed: the body is not valid JSON, breaks the request schema, or a path parameter has the wrong format. */
         BadRequest: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -395,6 +396,7 @@ export interface components {
         /** @description The X-Auth-Token header is missing, or the token is not valid (unknown or expired). */
         Unauthorized: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -404,6 +406,7 @@ export interface components {
         /** @description The caller may see the image but is not allowed to do this to it. */
         Forbidden: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -413,6 +416,7 @@ export interface components {
         /** @description The image or the member does not exist, or is not visible to the caller. */
         NotFound: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -422,6 +426,7 @@ export interface components {
         /** @description The project is already a member of the image. */
         Conflict: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -431,6 +436,7 @@ export interface components {
         /** @description The image has reached its member limit, or the request body is larger than the server accepts. */
         PayloadTooLarge: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -440,6 +446,7 @@ export interface components {
         /** @description The request body is not sent as application/json. */
         UnsupportedMediaType: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -449,6 +456,7 @@ export interface components {
         /** @description The server failed while handling the request. Retrying may help; quote the request id if it persists. */
         ServerError: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -458,6 +466,7 @@ export interface components {
         /** @description The service is overloaded or down for maintenance. Retry later. */
         ServiceUnavailable: {
             headers: {
+                "X-Openstack-Request-Id": components["headers"]["OpenStackRequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -467,6 +476,7 @@ export interface components {
         /** @description The request is malformed, or names images or projects that cannot be shared; the IMS error code says which. */
         ImsBadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -476,6 +486,7 @@ export interface components {
         /** @description The X-Auth-Token header is missing, or the token is not valid (unknown or expired). */
         ImsUnauthorized: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -485,6 +496,7 @@ export interface components {
         /** @description The token is valid but its project may not do this (for example, it asks about another project's jobs). */
         ImsForbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -494,6 +506,7 @@ export interface components {
         /** @description The job does not exist in the caller's project. */
         ImsNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -503,6 +516,7 @@ export interface components {
         /** @description The request body is larger than the server accepts. */
         ImsPayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -512,6 +526,7 @@ export interface components {
         /** @description The request body is not sent as application/json. */
         ImsUnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -521,6 +536,7 @@ export interface components {
         /** @description IMS failed while handling the request. Retrying may help; quote the request id if it persists. */
         ImsServerError: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -530,6 +546,7 @@ export interface components {
         /** @description IMS is overloaded or down for maintenance, or too many jobs are queued (IMG.0060). Retry later. */
         ImsServiceUnavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -827,8 +844,11 @@ export interface operations {
              * @description Returned when the request cannot be carried out, with the IMS code that says why:
              *     IMG.0001 (body not JSON or breaks the schema: missing or empty arrays, more than 100 ids,
              *     duplicates), IMG.0007 (no body), IMG.0066 (malformed image id), IMG.0067 (malformed project
-             *     id), IMG.0027 (image does not exist), IMG.0047 (caller does not own the image), IMG.0089
-             *     (image is public), IMG.0076 (the caller's own project is among the projects).
+             *     id), IMG.0027 (image does not exist, or the caller cannot see it), IMG.0047 (caller sees the
+             *     image, as a member of it, but does not own it), IMG.0089 (image is public), IMG.0076 (the
+             *     caller's own project is among the projects). An image of another project that is neither
+             *     public nor shared with the caller answers IMG.0027, not IMG.0047, so that nothing is told
+             *     about images the caller cannot see (as `/v2` answers 404 for them).
              */
             400: components["responses"]["ImsBadRequest"];
             /** @description Returned when the X-Auth-Token header is missing or the token is not valid. */

@@ -1,217 +1,54 @@
-// Builds the static reference site (`npm run docs`): the English and zh-CN Redoc pages from the bundled
-// spec plus the overlays in docs-site/overlays/, the landing page, and the spec files for download.
+// `npm run docs`: builds the reference site into docs-site/dist/ (see src/docs/build.ts).
 // Usage: tsx scripts/build-docs.ts [--spec FILE] [--out DIR] [--stamp-translations]
-import { execFile } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { Command } from "commander";
-import { parse, stringify } from "yaml";
-import { renderLanding } from "../src/docs/landing.ts";
-import {
-  applyOverlay,
-  type JsonObject,
-  loadOverlay,
-  type StaleAction,
-  staleActions,
-  stampTranslations,
-} from "../src/docs/overlay.ts";
+import { parse } from "yaml";
+import { buildDocs, defaultOutDir, defaultSpec, repoRoot, zhOverlayPath } from "../src/docs/build.ts";
+import { type JsonObject, stampTranslations } from "../src/docs/overlay.ts";
 
-export const repoRoot = resolve(import.meta.dirname, "..");
-export const docsSiteDir = join(repoRoot, "docs-site");
-export const defaultSpec = join(repoRoot, "generated", "openapi.yaml");
-export const defaultOutDir = join(docsSiteDir, "dist");
-export const zhOverlayPath = join(docsSiteDir, "overlays", "zh-CN.yaml");
-export const samplesOverlayPath = join(docsSiteDir, "overlays", "code-samples.yaml");
-
-const run = promisify(execFile);
-const redocly = join(repoRoot, "node_modules", ".bin", "redocly");
-// Telemetry also stays off through `telemetry: off` in redocly.yaml; the env covers other configs.
-const quietEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", NO_COLOR: "1" };
-
-export interface DocsBuildOptions {
-  specPath?: string;
-  outDir?: string;
-}
-
-export interface DocsPage {
-  lang: "en" | "zh-CN";
-  file: string;
-  bytes: number;
-}
-
-export interface DocsBuildReport {
-  outDir: string;
-  pages: DocsPage[];
-  landing: string;
-  staleTranslations: StaleAction[];
-  ms: number;
-}
-
-/** The documents the pages are rendered from: English and Chinese, both with the code samples. */
-export async function docsDocuments(
-  specPath = defaultSpec,
-): Promise<{ english: JsonObject; en: JsonObject; zh: JsonObject }> {
-  const english = parse(readFileSync(specPath, "utf8")) as JsonObject;
-  const samples = loadOverlay(samplesOverlayPath);
-  const zhOverlay = loadOverlay(zhOverlayPath);
-  const en = await applyOverlay(english, samples, "code-samples overlay");
-  const zh = await applyOverlay(
-    await applyOverlay(english, zhOverlay, "zh-CN overlay"),
-    samples,
-    "code-samples overlay",
-  );
-  return { english, en, zh };
-}
-
-export async function buildDocs(options: DocsBuildOptions = {}): Promise<DocsBuildReport> {
-  const started = performance.now();
-  const specPath = resolve(options.specPath ?? defaultSpec);
-  const outDir = resolve(options.outDir ?? defaultOutDir);
-  if (!existsSync(specPath)) throw new Error(`${specPath} is missing: run \`npm run build\` first`);
-  const { english, en, zh } = await docsDocuments(specPath);
-
-  rmSync(outDir, { recursive: true, force: true });
-  for (const dir of ["en", "zh-CN", "overlays"]) mkdirSync(join(outDir, dir), { recursive: true });
-  const jsonPath = specPath.replace(/\.ya?ml$/, ".json");
-  copyFileSync(specPath, join(outDir, "openapi.yaml"));
-  if (existsSync(jsonPath)) copyFileSync(jsonPath, join(outDir, "openapi.json"));
-  else writeFileSync(join(outDir, "openapi.json"), JSON.stringify(english, null, 2));
-  copyFileSync(zhOverlayPath, join(outDir, "overlays", "zh-CN.yaml"));
-  copyFileSync(samplesOverlayPath, join(outDir, "overlays", "code-samples.yaml"));
-  writeFileSync(join(outDir, "zh-CN", "openapi.yaml"), stringify(zh, { lineWidth: 0 }));
-
-  const work = mkdtempSync(join(tmpdir(), "ims-docs-"));
-  try {
-    const enSource = join(work, "en.yaml");
-    writeFileSync(enSource, stringify(en, { lineWidth: 0 }));
-    const pages = await Promise.all([
-      renderPage(enSource, join(outDir, "en", "index.html"), {
-        lang: "en",
-        title: `${String((en.info as JsonObject).title)} · reference`,
-        template: { lang: "en", otherLang: "zh-CN", otherLabel: "中文", homeLabel: "Home", navLabel: "Language" },
-        downloads: [
-          { title: "openapi.yaml", url: "../openapi.yaml" },
-          { title: "openapi.json", url: "../openapi.json" },
-        ],
-      }),
-      renderPage(join(outDir, "zh-CN", "openapi.yaml"), join(outDir, "zh-CN", "index.html"), {
-        lang: "zh-CN",
-        title: `${String((zh.info as JsonObject).title)} · 参考文档`,
-        template: { lang: "zh-CN", otherLang: "en", otherLabel: "English", homeLabel: "首页", navLabel: "语言" },
-        downloads: [
-          { title: "openapi.yaml (中文)", url: "openapi.yaml" },
-          { title: "openapi.yaml (English)", url: "../openapi.yaml" },
-        ],
-      }),
-    ]);
-    const landing = join(outDir, "index.html");
-    writeFileSync(landing, renderLanding(readFileSync(join(docsSiteDir, "index.html"), "utf8"), english, zh));
-    return {
-      outDir,
-      pages,
-      landing,
-      staleTranslations: staleActions(english, loadOverlay(zhOverlayPath)),
-      ms: Math.round(performance.now() - started),
-    };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-// Redoc 3 shows only the x-codeSamples whose label matches one of these keys; Payload is the request example.
-const sampleLanguages = [
-  { key: "curl", label: "curl", lang: "bash" },
-  { key: "typescript", label: "TypeScript", lang: "typescript" },
-  { key: "payload", label: "Payload", lang: "json" },
-];
-
-interface PageOptions {
-  lang: DocsPage["lang"];
-  title: string;
-  template: Record<string, string>;
-  downloads: { title: string; url: string }[];
-}
-
-async function renderPage(source: string, output: string, page: PageOptions): Promise<DocsPage> {
-  const args = [
-    "build-docs",
-    source,
-    "--inlineBundle",
-    "--output",
-    output,
-    "--title",
-    page.title,
-    "--template",
-    join(docsSiteDir, "page.hbs"),
-    "--openapi",
-    JSON.stringify({ downloadUrls: page.downloads, codeSamples: { languages: sampleLanguages } }),
-    ...Object.entries(page.template).map(([key, value]) => `--templateOptions.${key}=${value}`),
-  ];
-  try {
-    await run(redocly, args, { cwd: repoRoot, env: quietEnv });
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`redocly build-docs failed for ${page.lang}: ${e.stderr ?? e.message}`);
-  }
-  const html = readFileSync(output, "utf8");
-  // The inline bundle is what makes the page work offline; the flag keeps readers' browsers quiet.
-  if (!html.includes('"disableTelemetry":true')) throw new Error(`${output}: Redoc telemetry is not disabled`);
-  if (html.includes("cdn.redocly.com/redoc/v")) throw new Error(`${output}: the page loads Redoc from the CDN`);
-  return { lang: page.lang, file: output, bytes: statSync(output).size };
-}
-
-async function main(): Promise<void> {
+export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name("build-docs")
     .description("Build the reference docs site (English and zh-CN) into docs-site/dist/.")
     .option("--spec <file>", "bundled spec to render", defaultSpec)
     .option("--out <dir>", "output folder", defaultOutDir)
     .option("--stamp-translations", "record the current English text in each zh-CN action (after revising the Chinese)")
-    .parse();
+    .parse(argv, { from: "user" });
   const opts = program.opts<{ spec: string; out: string; stampTranslations?: boolean }>();
   const specPath = resolve(opts.spec);
-  if (!existsSync(specPath) && specPath === defaultSpec) {
-    console.log("generated/ is missing; generating it first");
-    const { generate } = await import("./generate.ts");
-    await generate(join(repoRoot, "generated"));
+  try {
+    if (!existsSync(specPath) && specPath === defaultSpec) {
+      console.log("generated/ is missing; generating it first");
+      const { generate } = await import("./generate.ts");
+      await generate(join(repoRoot, "generated"));
+    }
+    if (opts.stampTranslations) {
+      const english = parse(readFileSync(specPath, "utf8")) as JsonObject;
+      const stamped = stampTranslations(zhOverlayPath, english);
+      console.log(
+        stamped.length
+          ? `stamped ${stamped.length} action(s): ${stamped.map((s) => s.target).join(", ")}`
+          : "every translation is current",
+      );
+      return 0;
+    }
+    const report = await buildDocs({ specPath, outDir: opts.out });
+    for (const page of report.pages)
+      console.log(`✓ ${page.lang.padEnd(5)} ${relative(repoRoot, page.file)} (${(page.bytes / 1024).toFixed(0)} KiB)`);
+    console.log(`✓ landing ${relative(repoRoot, report.landing)}`);
+    for (const stale of report.staleTranslations) {
+      console.warn(
+        `! zh-CN translation may be stale: ${stale.target} (English changed; revise it, then run with --stamp-translations)`,
+      );
+    }
+    console.log(`built in ${(report.ms / 1000).toFixed(1)} s`);
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    return 1;
   }
-  if (opts.stampTranslations) {
-    const english = parse(readFileSync(specPath, "utf8")) as JsonObject;
-    const stamped = stampTranslations(zhOverlayPath, english);
-    console.log(
-      stamped.length
-        ? `stamped ${stamped.length} action(s): ${stamped.map((s) => s.target).join(", ")}`
-        : "every translation is current",
-    );
-    return;
-  }
-  const report = await buildDocs({ specPath, outDir: opts.out });
-  for (const page of report.pages)
-    console.log(`✓ ${page.lang.padEnd(5)} ${relative(repoRoot, page.file)} (${(page.bytes / 1024).toFixed(0)} KiB)`);
-  console.log(`✓ landing ${relative(repoRoot, report.landing)}`);
-  for (const stale of report.staleTranslations) {
-    console.warn(
-      `! zh-CN translation may be stale: ${stale.target} (English changed; revise it, then run with --stamp-translations)`,
-    );
-  }
-  console.log(`built in ${(report.ms / 1000).toFixed(1)} s`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) process.exitCode = await main(process.argv.slice(2));

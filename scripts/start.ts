@@ -3,8 +3,9 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { buildDocs, defaultOutDir, repoRoot } from "./build-docs.ts";
+import { buildDocs, defaultOutDir, repoRoot } from "../src/docs/build.ts";
 import { type RunningServer, startPrism, startSandboxProcess } from "./lib/processes.ts";
 import { type StaticServer, serveStatic } from "./lib/static-server.ts";
 
@@ -15,34 +16,35 @@ const port = (value: string) => {
   return n;
 };
 
-const program = new Command("start")
-  .description("Build the spec and the docs, then serve the docs site, the Prism mock and the sandbox until Ctrl-C.")
-  .addOption(new Option("--host <address>", "address every server binds to").default("127.0.0.1").env("IMS_HOST"))
-  .addOption(new Option("--docs-port <port>", "docs site port").default(8000).argParser(port).env("DOCS_PORT"))
-  .addOption(new Option("--mock-port <port>", "Prism mock port").default(4010).argParser(port).env("MOCK_PORT"))
-  .addOption(new Option("--sandbox-port <port>", "sandbox port").default(9292).argParser(port).env("SANDBOX_PORT"))
-  .option(
-    "--sandbox-db <file>",
-    "keep the sandbox's data in this SQLite file (default: in memory, fresh from the default seed)",
-  )
-  .option(
-    "--docs-dir <dir>",
-    "serve this folder as the docs site",
-    relative(process.cwd(), defaultOutDir) || defaultOutDir,
-  )
-  .option("--no-build", "skip the spec and docs builds and serve what was built before")
-  .parse();
+function parseOptions(argv: string[]) {
+  const program = new Command("start")
+    .description("Build the spec and the docs, then serve the docs site, the Prism mock and the sandbox until Ctrl-C.")
+    .addOption(new Option("--host <address>", "address every server binds to").default("127.0.0.1").env("IMS_HOST"))
+    .addOption(new Option("--docs-port <port>", "docs site port").default(8000).argParser(port).env("DOCS_PORT"))
+    .addOption(new Option("--mock-port <port>", "Prism mock port").default(4010).argParser(port).env("MOCK_PORT"))
+    .addOption(new Option("--sandbox-port <port>", "sandbox port").default(9292).argParser(port).env("SANDBOX_PORT"))
+    .option(
+      "--sandbox-db <file>",
+      "keep the sandbox's data in this SQLite file (default: in memory, fresh from the default seed)",
+    )
+    .option(
+      "--docs-dir <dir>",
+      "serve this folder as the docs site",
+      relative(process.cwd(), defaultOutDir) || defaultOutDir,
+    )
+    .option("--no-build", "skip the spec and docs builds and serve what was built before")
+    .parse(argv, { from: "user" });
 
-const opts = program.opts<{
-  host: string;
-  docsPort: number;
-  mockPort: number;
-  sandboxPort: number;
-  sandboxDb?: string;
-  docsDir: string;
-  build: boolean;
-}>();
-const docsDir = resolve(opts.docsDir);
+  return program.opts<{
+    host: string;
+    docsPort: number;
+    mockPort: number;
+    sandboxPort: number;
+    sandboxDb?: string;
+    docsDir: string;
+    build: boolean;
+  }>();
+}
 
 let docs: StaticServer | undefined;
 const children: RunningServer[] = [];
@@ -55,22 +57,13 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
-// Ctrl-C in a terminal also reaches the children (same process group); stopChild copes with that.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    console.log(`\n${signal === "SIGINT" ? "Ctrl-C" : signal}: stopping the servers…`);
-    void stopAll(0);
-  });
-}
-
 function prefixed(name: string, skip?: RegExp) {
   return (line: string) => {
     if (!stopping && !skip?.test(line)) console.log(`${name.padEnd(7)} │ ${line}`);
   };
 }
 
-async function build(): Promise<void> {
+async function build(docsDir: string): Promise<void> {
   console.log("Building the spec (npm run build)…");
   const code = await new Promise<number | null>((done) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "build.ts")], {
@@ -85,17 +78,13 @@ async function build(): Promise<void> {
   console.log(`✓ docs built in ${(report.ms / 1000).toFixed(1)} s`);
 }
 
-async function main(): Promise<void> {
-  if (opts.build) await build();
+async function serve(opts: ReturnType<typeof parseOptions>): Promise<void> {
+  const docsDir = resolve(opts.docsDir);
+  if (opts.build) await build(docsDir);
   else if (!existsSync(join(docsDir, "index.html")))
     throw new Error(`${docsDir} has no index.html: run without --no-build (or \`npm run docs\`) first`);
 
   const host = opts.host;
-  docs = await serveStatic({ root: docsDir, host, port: opts.docsPort }).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
-      error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message,
-    );
-  });
   // allSettled, not all: a server that did start must be stopped even when the other one failed.
   const started = await Promise.allSettled([
     // Prism's own start-up lines list every route; only its request log is shown.
@@ -118,16 +107,43 @@ async function main(): Promise<void> {
       void stopAll(1);
     });
   }
+  docs = await serveStatic({
+    root: docsDir,
+    host,
+    port: opts.docsPort,
+    // The explorer on try/ sends its requests through these, same-origin.
+    proxy: { "/try/mock": mock.url, "/try/sandbox": sandbox.url },
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(
+      error.code === "EADDRINUSE" ? `port ${opts.docsPort} is taken; pick another with --docs-port` : error.message,
+    );
+  });
 
   console.log(`
 IMS image-sharing, serving on ${host} (Ctrl-C stops everything):
-  docs     ${docs.url}
+  docs     ${docs.url}   reference in English and Chinese; API explorer on ${docs.url}try/
   mock     ${mock.url}   Prism: examples from the spec, any X-Auth-Token; Prefer: code=NNN / example=NAME
   sandbox  ${sandbox.url}   stateful; tokens owner-token, member-token, member2-token, stranger-token
 `);
 }
 
-main().catch(async (error: unknown) => {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
-  await stopAll(1);
-});
+export async function main(argv: string[]): Promise<number> {
+  // Ctrl-C in a terminal also reaches the children (same process group); stopChild copes with that.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      console.log(`\n${signal === "SIGINT" ? "Ctrl-C" : signal}: stopping the servers…`);
+      void stopAll(0);
+    });
+  }
+  try {
+    await serve(parseOptions(argv));
+    return 0;
+  } catch (error) {
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+    return 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) process.exitCode = await main(process.argv.slice(2));

@@ -1,12 +1,13 @@
 // Reads a contract-suite config (YAML or JSON), checks it against config.schema.json and turns
 // every problem into one line that names the field.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { createAjv, dottedPath, formatErrors, type ValidateFunction } from "../spec/ajv.ts";
-import { type CheckName, checkNames, checkPresets } from "./checks.ts";
+import { type CheckName, checkNames, checkPresets } from "./checks/registry.ts";
 import configSchema from "./config.schema.json" with { type: "json" };
 import type { Profile } from "./contract.ts";
+import { type Deviation, readDeviationFile } from "./deviations.ts";
 
 export const configSchemaPath = resolve(import.meta.dirname, "config.schema.json");
 
@@ -20,11 +21,19 @@ export interface ContractConfig {
   profile: Profile;
   headers: Record<string, string>;
   actors: { owner: Actor; member: Actor; stranger: Actor; bogus: { headers: Record<string, string> } };
-  fixtures: { shareableImages: string[]; publicImage: string | undefined; otherProjects: string[] };
+  fixtures: {
+    shareableImages: string[];
+    privateImages: string[];
+    publicImage: string | undefined;
+    otherProjects: string[];
+  };
   timeouts: { requestMs: number; jobMs: number; jobPollMs: number };
   destructive: boolean;
+  limits: { members: number; bodyBytes: number };
   negative: { skip: string[] };
   checks: CheckName[];
+  /** Known deviations; when set, the run passes when exactly these fail. */
+  expectedDeviations: Deviation[] | undefined;
 }
 
 /** A config that cannot be used; `problems` holds one line per field. */
@@ -41,6 +50,8 @@ export class ConfigError extends Error {
 export interface ConfigOverrides {
   baseUrl?: string;
   checks?: string[];
+  /** File of known deviations (`--expect`), replacing the config's `expectedDeviations`. */
+  expect?: string;
 }
 
 export function loadConfigFile(
@@ -62,7 +73,23 @@ export function loadConfigFile(
       `not valid ${/\.json$/i.test(path) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`,
     ]);
   }
-  return parseConfig(raw, path, overrides, env);
+  // A deviation file named in the config is read relative to it; `--expect` relative to the caller.
+  const named =
+    overrides.expect ??
+    (raw !== null && typeof raw === "object" && typeof (raw as Record<string, unknown>).expectedDeviations === "string"
+      ? resolve(dirname(path), (raw as { expectedDeviations: string }).expectedDeviations)
+      : undefined);
+  if (named !== undefined) {
+    try {
+      raw = { ...(raw as object), expectedDeviations: readDeviationFile(named) };
+    } catch (err) {
+      throw new ConfigError(path, [
+        `expectedDeviations: cannot read ${named}: ${(err as Error).message.split("\n")[0]}`,
+      ]);
+    }
+  }
+  const { expect: _read, ...rest } = overrides;
+  return parseConfig(raw, path, rest, env);
 }
 
 let validate: ValidateFunction | undefined;
@@ -83,7 +110,8 @@ export function parseConfig(
   }
   if (!validate(value)) throw new ConfigError(source, formatErrors(validate.errors ?? [], dottedPath));
 
-  const config = value as unknown as Omit<ContractConfig, "checks" | "actors" | "headers"> & {
+  const config = value as unknown as Omit<ContractConfig, "checks" | "actors" | "headers" | "expectedDeviations"> & {
+    expectedDeviations?: Deviation[] | string;
     checks?: string[];
     headers?: Record<string, string>;
     actors: Omit<ContractConfig["actors"], "bogus"> & { bogus?: { headers: Record<string, string> } };
@@ -132,9 +160,18 @@ export function parseConfig(
         `fixtures.otherProjects[${i}]: ${p} is the ${clash[0]}'s project; list projects that are not actors`,
       );
   });
+  for (const [i, image] of config.fixtures.privateImages.entries())
+    if (config.fixtures.shareableImages.includes(image) || image === config.fixtures.publicImage)
+      problems.push(`fixtures.privateImages[${i}]: must not also be a shareable or the public image`);
   if (config.fixtures.publicImage && config.fixtures.shareableImages.includes(config.fixtures.publicImage)) {
     problems.push("fixtures.publicImage: must not also be one of fixtures.shareableImages");
   }
+  const known = [...checkNames, ...Object.keys(checkPresets)];
+  (config.checks ?? []).forEach((name, i) => {
+    if (!known.includes(name)) problems.push(`checks[${i}]: must be one of ${known.join(", ")}`);
+  });
+  if (typeof config.expectedDeviations === "string")
+    problems.push("expectedDeviations: a file name is only read by loadConfigFile; pass the list itself");
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const checks = new Set<CheckName>();
@@ -148,13 +185,16 @@ export function parseConfig(
     actors,
     fixtures: {
       shareableImages: config.fixtures.shareableImages,
+      privateImages: config.fixtures.privateImages,
       publicImage: config.fixtures.publicImage,
       otherProjects: config.fixtures.otherProjects,
     },
     timeouts: config.timeouts,
     destructive: config.destructive,
+    limits: config.limits,
     negative: { skip: config.negative.skip },
     checks: checkNames.filter((c) => checks.has(c)),
+    expectedDeviations: Array.isArray(config.expectedDeviations) ? config.expectedDeviations : undefined,
   };
 }
 

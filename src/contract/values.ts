@@ -76,6 +76,8 @@ export function validBody(contract: Contract, op: SpecOperation, values: Record<
 export interface BodyCase {
   /** What is wrong, e.g. `body/member breaks pattern`. */
   description: string;
+  /** Stable id of the case, the same in every run: `body/member:pattern`, `malformed-json`. */
+  id: string;
   /** The rules it breaks: JSON Schema keywords, or `malformed-json`, `no-body`, `media-type`. */
   rules: string[];
   body?: unknown;
@@ -87,6 +89,7 @@ export interface BodyCase {
 
 export interface ParamCase {
   description: string;
+  id: string;
   rules: string[];
   name: string;
   value: string;
@@ -109,13 +112,15 @@ export function negativeBodies(contract: Contract, op: SpecOperation, valid: Rec
   const text = JSON.stringify(valid);
   cases.push({
     description: "malformed JSON",
+    id: "malformed-json",
     rules: ["malformed-json"],
     rawBody: text.slice(0, Math.max(1, text.length - 2)),
   });
-  if (op.body.required) cases.push({ description: "no body", rules: ["no-body"], omitBody: true });
+  if (op.body.required) cases.push({ description: "no body", id: "no-body", rules: ["no-body"], omitBody: true });
   if (!op.body.mediaTypes.includes("text/plain"))
     cases.push({
       description: "valid JSON sent as text/plain",
+      id: "media-type",
       rules: ["media-type"],
       body: valid,
       contentType: "text/plain",
@@ -123,15 +128,26 @@ export function negativeBodies(contract: Contract, op: SpecOperation, valid: Rec
 
   for (const [type, value] of Object.entries(otherTypeValues)) {
     if (contract.errors(pointer, value).length > 0 && type !== primaryType(schema))
-      cases.push({ description: `body is ${named(type)}, not an object`, rules: ["type"], body: value });
+      cases.push({
+        description: `body is ${named(type)}, not an object`,
+        id: `body:type=${type}`,
+        rules: ["type"],
+        body: value,
+      });
   }
   for (const name of (schema.required ?? []) as string[]) {
     const { [name]: _dropped, ...rest } = valid;
-    cases.push({ description: `required property ${name} missing`, rules: ["required"], body: rest });
+    cases.push({
+      description: `required property ${name} missing`,
+      id: `body/${name}:required`,
+      rules: ["required"],
+      body: rest,
+    });
   }
   if (schema.additionalProperties === false) {
     cases.push({
       description: "unexpected extra property",
+      id: "body:additionalProperties",
       rules: ["additionalProperties"],
       body: { ...valid, unexpected_property: "value" },
     });
@@ -141,6 +157,7 @@ export function negativeBodies(contract: Contract, op: SpecOperation, valid: Rec
     for (const broken of brokenValues(contract, `${pointer}/properties/${name}`, valid[name])) {
       cases.push({
         description: `body/${name} ${broken.description}`,
+        id: `body/${name}:${broken.id}`,
         rules: broken.rules,
         body: { ...valid, [name]: broken.value },
       });
@@ -163,6 +180,7 @@ export function negativeParams(contract: Contract, op: SpecOperation, valid: Rec
       if (typeof broken.value === "string")
         cases.push({
           description: `path ${param.name} ${broken.description}`,
+          id: `path/${param.name}:${broken.id}`,
           rules: broken.rules,
           name: param.name,
           value: broken.value,
@@ -174,6 +192,7 @@ export function negativeParams(contract: Contract, op: SpecOperation, valid: Rec
 
 interface Broken {
   description: string;
+  id: string;
   rules: string[];
   value: unknown;
 }
@@ -195,7 +214,7 @@ function brokenValues(
   if (!options.pathSafe) {
     for (const [otherType, value] of Object.entries(otherTypeValues)) {
       if (otherType !== type && contract.errors(at, value).some((e) => e.keyword === "type"))
-        out.push({ description: `is ${named(otherType)}`, rules: ["type"], value });
+        out.push({ description: `is ${named(otherType)}`, id: `type=${otherType}`, rules: ["type"], value });
     }
   }
   if (type === "string") {
@@ -246,6 +265,7 @@ function onePerKeyword(contract: Contract, pointer: string, candidates: unknown[
   }
   return [...chosen].map(([value, keywords]) => ({
     description: `breaks ${keywords.join(" + ")} (${preview(value)})`,
+    id: keywords.join("+"),
     rules: [...new Set(keywords.map((k) => (k.startsWith("items.") ? "items" : k)))],
     value,
   }));

@@ -1,8 +1,7 @@
 // Fills the landing page template (docs-site/index.html) from the English and Chinese documents, so
 // the operation table always matches the spec.
+import { type OpenApiDocument, operations } from "../spec/openapi.ts";
 import { isObject, type JsonObject } from "./overlay.ts";
-
-const methods = ["get", "post", "put", "delete", "patch"] as const;
 
 export interface OperationRow {
   method: string;
@@ -13,24 +12,17 @@ export interface OperationRow {
 }
 
 export function operationRows(english: JsonObject, zh: JsonObject): OperationRow[] {
-  const rows: OperationRow[] = [];
-  const paths = (english.paths ?? {}) as Record<string, JsonObject>;
   const zhPaths = (zh.paths ?? {}) as Record<string, JsonObject>;
-  for (const [path, item] of Object.entries(paths)) {
-    for (const method of methods) {
-      const op = item[method];
-      if (!isObject(op)) continue;
-      const zhOp = zhPaths[path]?.[method];
-      rows.push({
-        method: method.toUpperCase(),
-        path,
-        operationId: String(op.operationId),
-        summary: String(op.summary ?? ""),
-        summaryZh: isObject(zhOp) ? String(zhOp.summary ?? "") : "",
-      });
-    }
-  }
-  return rows;
+  return operations(english as OpenApiDocument).map(({ method, path, op }) => {
+    const zhOp = zhPaths[path]?.[method];
+    return {
+      method: method.toUpperCase(),
+      path,
+      operationId: op.operationId,
+      summary: op.summary ?? "",
+      summaryZh: isObject(zhOp) ? String(zhOp.summary ?? "") : "",
+    };
+  });
 }
 
 export function renderLanding(template: string, english: JsonObject, zh: JsonObject): string {

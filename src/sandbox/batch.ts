@@ -1,61 +1,35 @@
 // Batch sharing (/v1): checks a whole request before anything is shared, records it as a job for
 // the worker, and reports jobs back to the project that started them.
 import { randomUUID } from "node:crypto";
-import type { JobResultRow, JobRow, Store } from "./db.ts";
+import { type AccessRules, isOwner, ownsJobs, takesMembers } from "./access.ts";
+import type { JobResultRow, Store } from "./db.ts";
 import { ApiError, ImsCode, notFound } from "./errors.ts";
 import type { JobRunner } from "./jobs.ts";
-import type { Catalog } from "./seed.ts";
 import { type Clock, jobTime } from "./time.ts";
-
-export const defaultMaxQueuedJobs = 50;
-
-/** The request body once it has passed the contract's schema. */
-export interface BatchRequest {
-  images: string[];
-  projects: string[];
-}
-
-export interface JobPairResult {
-  image_id: string;
-  project_id: string;
-  status: "success" | "failed";
-  error_code?: string;
-  fail_reason?: string;
-}
-
-export interface Job {
-  job_id: string;
-  job_type: string;
-  status: JobRow["status"];
-  begin_time: string;
-  end_time: string | null;
-  error_code: string | null;
-  fail_reason: string | null;
-  entities: { process_percent: number; results: JobPairResult[] };
-}
+import type { BatchAddImageMembersRequest, Job, JobCreated, JobPairResult } from "./types.ts";
 
 const badRequest = (code: ImsCode, message: string) => new ApiError(400, message, code);
 
 export class BatchSharing {
   constructor(
     private readonly store: Store,
-    private readonly catalog: Catalog,
+    private readonly access: AccessRules,
     private readonly runner: JobRunner,
     private readonly clock: Clock,
     private readonly maxQueuedJobs: number,
   ) {}
 
   /** Refuses the whole request if any image or project cannot be shared; otherwise starts a job. */
-  submit(caller: string, request: BatchRequest): { job_id: string } {
+  submit(caller: string, request: BatchAddImageMembersRequest): JobCreated {
     const images: string[] = [];
     for (const id of request.images) {
-      const image = this.catalog.image(id);
-      const visible =
-        image && (image.owner === caller || image.visibility === "public" || this.store.isMember(image.id, caller));
-      if (!image || !visible) throw badRequest(ImsCode.imageNotFound, `Image ${id} does not exist.`);
-      if (image.owner !== caller)
+      // An image the caller cannot see is reported as missing (IMG.0027), not as someone else's (IMG.0047):
+      // as on /v2, nothing is told about images of other projects (DECISIONS.md, 41).
+      const image = this.access.visibleImage(caller, id);
+      if (!image) throw badRequest(ImsCode.imageNotFound, `Image ${id} does not exist.`);
+      if (!isOwner(caller, image))
         throw badRequest(ImsCode.notOwner, `Image ${id} belongs to another project; only its owner may share it.`);
-      if (image.visibility === "public")
+      if (!takesMembers(image))
         throw badRequest(ImsCode.publicImage, `Image ${id} is public; public images cannot be shared.`);
       if (images.includes(image.id)) throw badRequest(ImsCode.badRequest, `body/images lists image ${image.id} twice.`);
       images.push(image.id);
@@ -90,7 +64,7 @@ export class BatchSharing {
 
   /** A job of the caller's own project, as it stands now. */
   show(caller: string, projectId: string, jobId: string): Job {
-    if (projectId !== caller)
+    if (!ownsJobs(caller, projectId))
       throw new ApiError(
         403,
         `Project ${projectId} is not the project of this token; ask for jobs under your own project.`,
@@ -98,7 +72,7 @@ export class BatchSharing {
       );
     const found = this.store.read(() => {
       const job = this.store.job(jobId);
-      return job && job.project_id === caller ? { job, results: this.store.results(jobId) } : undefined;
+      return job && ownsJobs(caller, job.project_id) ? { job, results: this.store.results(jobId) } : undefined;
     });
     if (!found) throw notFound(`Job ${jobId} not found.`, ImsCode.jobNotFound);
     const { job, results } = found;

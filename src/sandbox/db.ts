@@ -2,12 +2,16 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import type { ImageMember, Job, JobPairResult, JobStatus, JobType, MemberStatus } from "./types.ts";
 
 const schemaVersion = 1;
 
 const ddl = `
+-- seq orders members and jobs by insertion. It is a plain rowid (max + 1), not AUTOINCREMENT: a
+-- deleted number may come back, but only above every row that exists, which is all the order needs,
+-- and it spares every insert a write to sqlite_sequence.
 CREATE TABLE IF NOT EXISTS members (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER PRIMARY KEY,
   image_id   TEXT NOT NULL,
   member_id  TEXT NOT NULL,
   status     TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
@@ -16,7 +20,7 @@ CREATE TABLE IF NOT EXISTS members (
   UNIQUE (image_id, member_id)
 );
 CREATE TABLE IF NOT EXISTS jobs (
-  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq         INTEGER PRIMARY KEY,
   job_id      TEXT NOT NULL UNIQUE,
   project_id  TEXT NOT NULL,
   job_type    TEXT NOT NULL,
@@ -46,26 +50,12 @@ CREATE TABLE IF NOT EXISTS job_results (
 ) WITHOUT ROWID;
 `;
 
-export type MemberStatus = "pending" | "accepted" | "rejected";
-export type JobStatus = "INIT" | "RUNNING" | "SUCCESS" | "FAIL";
+/** A member as stored: the contract's ImageMember without its constant `schema` field. */
+export type MemberRow = Omit<ImageMember, "schema">;
 
-export interface MemberRow {
-  member_id: string;
-  image_id: string;
-  status: MemberStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface JobRow {
-  job_id: string;
+/** A job as stored: the contract's Job fields, the owning project, the request and the progress. */
+export interface JobRow extends Omit<Job, "entities"> {
   project_id: string;
-  job_type: string;
-  status: JobStatus;
-  begin_time: string;
-  end_time: string | null;
-  error_code: string | null;
-  fail_reason: string | null;
   /** JSON array of image ids. */
   images: string;
   /** JSON array of project ids. */
@@ -75,20 +65,35 @@ export interface JobRow {
   failed: number;
 }
 
-export interface JobResultRow {
+/** One pair's outcome as stored: the contract's JobPairResult, numbered, with SQL nulls for absent fields. */
+export interface JobResultRow extends Pick<JobPairResult, "image_id" | "project_id" | "status"> {
   pair: number;
-  image_id: string;
-  project_id: string;
-  status: "success" | "failed";
   error_code: string | null;
   fail_reason: string | null;
 }
+
+/**
+ * Result rows for a multi-row insert, flat: job id, pair, image id, project id, status, error
+ * code, fail reason, then the next row.
+ */
+export type ResultValues = (string | number | null)[];
+
+/** Rows per multi-row INSERT: large enough to amortise the statement, small enough for SQLite's variable limit. */
+const rowsPerInsert = 100;
 
 export class DatabaseError extends Error {
   override name = "DatabaseError";
 }
 
-/** Opens (and creates if needed) the database; `:memory:` for a throwaway one. Files use WAL. */
+/**
+ * Opens (and creates if needed) the database; `:memory:` for a throwaway one. A file is used in
+ * WAL mode with `synchronous = NORMAL`: a commit appends to the WAL without waiting for the disk,
+ * and only checkpoints sync. Every commit survives the process being killed (the WAL is replayed on
+ * the next open); an operating-system crash or power cut may lose the last commits, never the
+ * database's consistency. The file is also locked for this connection alone (`locking_mode =
+ * EXCLUSIVE`), which spares every transaction its file-lock system calls and the shared-memory
+ * index; the price is that no other process can open the file while the sandbox runs.
+ */
 export function openDatabase(file: string): Database.Database {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   let db: Database.Database;
@@ -98,7 +103,11 @@ export function openDatabase(file: string): Database.Database {
     throw new DatabaseError(`cannot open database ${file}: ${(error as Error).message}`);
   }
   try {
-    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    if (file !== ":memory:") {
+      // In this order: exclusive first, so that WAL keeps its index in the heap rather than in shared memory.
+      db.pragma("locking_mode = EXCLUSIVE");
+      db.pragma("journal_mode = WAL");
+    }
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     const version = db.pragma("user_version", { simple: true }) as number;
@@ -124,6 +133,7 @@ function prepareStatements(db: Database.Database) {
     isMember: db
       .prepare<[string, string], number>("SELECT 1 FROM members WHERE image_id = ? AND member_id = ?")
       .pluck(),
+    memberIds: db.prepare<[string], string>("SELECT member_id FROM members WHERE image_id = ?").pluck(),
     members: db.prepare<[string], MemberRow>(`SELECT ${cols} FROM members WHERE image_id = ? ORDER BY seq`),
     memberCount: db.prepare<[string], number>("SELECT count(*) FROM members WHERE image_id = ?").pluck(),
     insertMember: db.prepare<[string, string, string, string]>(
@@ -149,9 +159,6 @@ function prepareStatements(db: Database.Database) {
     finishJob: db.prepare<[JobStatus, string, string | null, string | null, string]>(
       "UPDATE jobs SET status = ?, end_time = ?, error_code = ?, fail_reason = ? WHERE job_id = ?",
     ),
-    insertResult: db.prepare<[string, number, string, string, string, string | null, string | null]>(
-      "INSERT INTO job_results (job_id, pair, image_id, project_id, status, error_code, fail_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ),
     firstFailureCode: db
       .prepare<[string], string | null>(
         "SELECT error_code FROM job_results WHERE job_id = ? AND status = 'failed' ORDER BY pair LIMIT 1",
@@ -167,6 +174,9 @@ function prepareStatements(db: Database.Database) {
 export class Store {
   private readonly s: ReturnType<typeof prepareStatements>;
   private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+
+  /** Multi-row INSERT statements by table and row count, prepared when first needed. */
+  private readonly multiRow = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(readonly db: Database.Database) {
     this.s = prepareStatements(db);
@@ -189,6 +199,9 @@ export class Store {
   isMember(imageId: string, memberId: string): boolean {
     return this.s.isMember.get(imageId, memberId) !== undefined;
   }
+  memberIds(imageId: string): string[] {
+    return this.s.memberIds.all(imageId);
+  }
   members(imageId: string): MemberRow[] {
     return this.s.members.all(imageId);
   }
@@ -208,7 +221,7 @@ export class Store {
   insertJob(job: {
     jobId: string;
     projectId: string;
-    jobType: string;
+    jobType: JobType;
     beginTime: string;
     images: string[];
     projects: string[];
@@ -244,17 +257,42 @@ export class Store {
   ): void {
     this.s.finishJob.run(status, endTime, errorCode, failReason, jobId);
   }
-  insertResult(jobId: string, result: JobResultRow): void {
-    this.s.insertResult.run(
-      jobId,
-      result.pair,
-      result.image_id,
-      result.project_id,
-      result.status,
-      result.error_code,
-      result.fail_reason,
+
+  /** Adds pending members, given flat as image id, member id, image id, member id, ... */
+  insertMembers(pairs: string[], now: string): void {
+    const values: string[] = [];
+    for (let i = 0; i < pairs.length; i += 2) values.push(pairs[i] as string, pairs[i + 1] as string, now, now);
+    this.insertRows(
+      "members (image_id, member_id, status, created_at, updated_at)",
+      "(?, ?, 'pending', ?, ?)",
+      4,
+      values,
     );
   }
+  insertResults(values: ResultValues): void {
+    this.insertRows(
+      "job_results (job_id, pair, image_id, project_id, status, error_code, fail_reason)",
+      "(?, ?, ?, ?, ?, ?, ?)",
+      7,
+      values,
+    );
+  }
+
+  /** Inserts flat `values`, `width` to a row, `rowsPerInsert` rows per statement. */
+  private insertRows(target: string, row: string, width: number, values: unknown[]): void {
+    const rows = values.length / width;
+    for (let first = 0; first < rows; first += rowsPerInsert) {
+      const count = Math.min(rowsPerInsert, rows - first);
+      const key = `${target} ${count}`;
+      let statement = this.multiRow.get(key);
+      if (!statement) {
+        statement = this.db.prepare<unknown[]>(`INSERT INTO ${target} VALUES ${Array(count).fill(row).join(", ")}`);
+        this.multiRow.set(key, statement);
+      }
+      statement.run(values.slice(first * width, (first + count) * width));
+    }
+  }
+
   firstFailureCode(jobId: string): string | undefined {
     return this.s.firstFailureCode.get(jobId) ?? undefined;
   }

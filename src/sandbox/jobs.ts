@@ -2,7 +2,8 @@
 // A job is cut into chunks of image x project pairs; each chunk writes its members, its per-pair
 // results and the job's progress in one transaction. After a crash or a restart the worker picks
 // up every unfinished job at the first pair not yet committed, so no pair is ever written twice.
-import type { JobResultRow, Store } from "./db.ts";
+import type { AccessRules } from "./access.ts";
+import type { JobRow, ResultValues, Store } from "./db.ts";
 import { ImsCode } from "./errors.ts";
 import { type Clock, jobTime, memberTime } from "./time.ts";
 
@@ -13,19 +14,23 @@ export interface JobPacing {
   delayMs: number;
 }
 
-export const defaultJobPacing: JobPacing = { chunkSize: 200, delayMs: 0 };
+interface JobPlan {
+  images: string[];
+  projects: string[];
+}
 
 export class JobRunner {
   private readonly queue: string[] = [];
+  private readonly plans = new Map<string, JobPlan>();
   private draining: Promise<void> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
-    private readonly memberLimit: number,
+    private readonly access: AccessRules,
     private readonly clock: Clock,
-    private readonly pacing: JobPacing = defaultJobPacing,
+    private readonly pacing: JobPacing,
   ) {}
 
   /** Queues every job a previous run left unfinished. */
@@ -88,31 +93,71 @@ export class JobRunner {
     });
   }
 
-  /** Writes the next chunk of pairs; true once the job is over. */
+  /** A job's image and project lists, parsed once per job rather than once per chunk. */
+  private plan(job: JobRow): JobPlan {
+    let plan = this.plans.get(job.job_id);
+    if (!plan) {
+      plan = { images: JSON.parse(job.images) as string[], projects: JSON.parse(job.projects) as string[] };
+      this.plans.set(job.job_id, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * Writes the next chunk of pairs; true once the job is over. The chunk's members, its results
+   * and the job's progress are written in one transaction, with multi-row inserts: either all of
+   * them are in the database or none is.
+   */
   private runChunk(jobId: string): boolean {
     return this.store.write(() => {
       const job = this.store.job(jobId);
-      if (!job || job.status === "SUCCESS" || job.status === "FAIL") return true;
-      const images = JSON.parse(job.images) as string[];
-      const projects = JSON.parse(job.projects) as string[];
-      const end = Math.min(job.total, job.done + this.pacing.chunkSize);
-      let failed = job.failed;
-      const now = memberTime(this.clock());
-      // Member counts, read once per image and kept up to date by this chunk (it holds the write lock).
-      const counts = new Map<string, number>();
-      for (let pair = job.done; pair < end; pair++) {
-        const result = this.sharePair(
-          pair,
-          images[Math.floor(pair / projects.length)] as string,
-          projects[pair % projects.length] as string,
-          now,
-          counts,
-        );
-        if (result.status === "failed") failed++;
-        this.store.insertResult(jobId, result);
+      if (!job || job.status === "SUCCESS" || job.status === "FAIL") {
+        this.plans.delete(jobId);
+        return true;
       }
+      const { images, projects } = this.plan(job);
+      const end = Math.min(job.total, job.done + this.pacing.chunkSize);
+      const now = memberTime(this.clock());
+      const newMembers: string[] = [];
+      const results: ResultValues = [];
+      let failed = job.failed;
+      // The members of the image in hand, read once per image and kept up to date by this chunk
+      // (it holds the write lock, so nobody else adds any meanwhile).
+      let imageIndex = -1;
+      let members = new Set<string>();
+      for (let pair = job.done; pair < end; pair++) {
+        const index = Math.floor(pair / projects.length);
+        const imageId = images[index] as string;
+        const projectId = projects[pair % projects.length] as string;
+        if (index !== imageIndex) {
+          imageIndex = index;
+          members = new Set(this.store.memberIds(imageId));
+        }
+        // One pair behaves like addImageMember, except that an existing membership counts as a success.
+        if (members.has(projectId) || !this.access.isFull(members.size)) {
+          if (!members.has(projectId)) {
+            members.add(projectId);
+            newMembers.push(imageId, projectId);
+          }
+          results.push(jobId, pair, imageId, projectId, "success", null, null);
+        } else {
+          failed++;
+          results.push(
+            jobId,
+            pair,
+            imageId,
+            projectId,
+            "failed",
+            ImsCode.memberLimit,
+            `Image ${imageId} has reached its limit of ${this.access.memberLimit} members.`,
+          );
+        }
+      }
+      this.store.insertMembers(newMembers, now);
+      this.store.insertResults(results);
       this.store.advanceJob(jobId, end, failed);
       if (end < job.total) return false;
+      this.plans.delete(jobId);
       if (failed === 0) this.store.finishJob(jobId, "SUCCESS", jobTime(this.clock()), null, null);
       else
         this.store.finishJob(
@@ -124,31 +169,5 @@ export class JobRunner {
         );
       return true;
     });
-  }
-
-  /** One pair behaves like addImageMember, except that an existing membership counts as a success. */
-  private sharePair(
-    pair: number,
-    imageId: string,
-    projectId: string,
-    now: string,
-    counts: Map<string, number>,
-  ): JobResultRow {
-    const base = { pair, image_id: imageId, project_id: projectId };
-    if (this.store.isMember(imageId, projectId))
-      return { ...base, status: "success", error_code: null, fail_reason: null };
-    const count = counts.get(imageId) ?? this.store.memberCount(imageId);
-    if (count >= this.memberLimit) {
-      counts.set(imageId, count);
-      return {
-        ...base,
-        status: "failed",
-        error_code: ImsCode.memberLimit,
-        fail_reason: `Image ${imageId} has reached its limit of ${this.memberLimit} members.`,
-      };
-    }
-    this.store.insertMember(imageId, projectId, now);
-    counts.set(imageId, count + 1);
-    return { ...base, status: "success", error_code: null, fail_reason: null };
   }
 }

@@ -2,20 +2,21 @@
 // unfinished jobs and listens. Importing this module does nothing by itself.
 import { resolve } from "node:path";
 import { loadSpec } from "../spec/openapi.ts";
-import { BatchSharing, defaultMaxQueuedJobs } from "./batch.ts";
+import { AccessRules } from "./access.ts";
+import { BatchSharing } from "./batch.ts";
 import { openDatabase, Store } from "./db.ts";
 import { buildApp } from "./http/app.ts";
-import { defaultJobPacing, JobRunner } from "./jobs.ts";
-import { defaultMemberLimit, MemberRules } from "./members.ts";
+import { JobRunner } from "./jobs.ts";
+import { MemberRules } from "./members.ts";
+import { integerOption } from "./options.ts";
 import { Catalog, checkSeed, defaultSeedPath, loadSeedFile, type Seed } from "./seed.ts";
-import { compileOperations } from "./spec.ts";
+import { loadContract } from "./spec.ts";
 import { type Clock, systemClock } from "./time.ts";
 
+export { OptionError } from "./options.ts";
+
 export const defaultDbPath = resolve(import.meta.dirname, "..", "..", ".tmp", "sandbox.sqlite");
-export const defaultPort = 9292;
 export const defaultHost = "127.0.0.1";
-/** Bodies above this many bytes get 413. The largest valid batch request is about 8 KB. */
-export const defaultBodyLimit = 64 * 1024;
 
 export interface SandboxOptions {
   /** Address to bind; 127.0.0.1 unless given. */
@@ -28,7 +29,7 @@ export interface SandboxOptions {
   seed?: string | Seed;
   /** Members an image may have, 1 to 256. Default 256. */
   memberLimit?: number;
-  /** Pairs a job writes per transaction. Default 200. */
+  /** Pairs a job writes per transaction. Default 500. */
   jobChunkSize?: number;
   /** Pause before each job chunk, in milliseconds, to watch jobs progress. Default 0. */
   jobDelayMs?: number;
@@ -51,26 +52,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export class OptionError extends Error {
-  override name = "OptionError";
-}
-
-function integerOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  return n;
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const memberLimit = integerOption("memberLimit", options.memberLimit, defaultMemberLimit, 1, defaultMemberLimit);
-  const port = integerOption("port", options.port, defaultPort, 0, 65535);
+  const memberLimit = integerOption("memberLimit", options.memberLimit);
+  const port = integerOption("port", options.port);
   const pacing = {
-    chunkSize: integerOption("jobChunkSize", options.jobChunkSize, defaultJobPacing.chunkSize, 1, 10_000),
-    delayMs: integerOption("jobDelayMs", options.jobDelayMs, defaultJobPacing.delayMs, 0, 60_000),
+    chunkSize: integerOption("jobChunkSize", options.jobChunkSize),
+    delayMs: integerOption("jobDelayMs", options.jobDelayMs),
   };
-  const maxQueuedJobs = integerOption("maxQueuedJobs", options.maxQueuedJobs, defaultMaxQueuedJobs, 1, 100_000);
-  const bodyLimit = integerOption("bodyLimit", options.bodyLimit, defaultBodyLimit, 1024, 16 * 1024 * 1024);
+  const maxQueuedJobs = integerOption("maxQueuedJobs", options.maxQueuedJobs);
+  const bodyLimit = integerOption("bodyLimit", options.bodyLimit);
   const clock = options.clock ?? systemClock;
 
   const doc = loadSpec();
@@ -79,17 +69,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ? checkSeed(options.seed, "seed", doc)
       : loadSeedFile(options.seed ?? defaultSeedPath, doc);
   const catalog = new Catalog(seed);
-  const operations = compileOperations(doc);
+  const contract = loadContract(doc);
 
   const db = openDatabase(options.db ?? ":memory:");
   const store = new Store(db);
-  const runner = new JobRunner(store, memberLimit, clock, pacing);
-  const members = new MemberRules(store, catalog, memberLimit, clock);
-  const batch = new BatchSharing(store, catalog, runner, clock, maxQueuedJobs);
+  const access = new AccessRules(store, catalog, memberLimit);
+  const runner = new JobRunner(store, access, clock, pacing);
+  const members = new MemberRules(store, access, clock);
+  const batch = new BatchSharing(store, access, runner, clock, maxQueuedJobs);
   const quiet = options.quiet ?? process.env.VITEST !== undefined;
   const log = quiet ? undefined : (options.log ?? ((line: string) => void process.stdout.write(`${line}\n`)));
 
-  const app = buildApp({ operations, catalog, members, batch, bodyLimit, log });
+  const app = buildApp({ contract, catalog, members, batch, bodyLimit, log });
   try {
     await app.listen({ host: options.host ?? defaultHost, port });
   } catch (error) {

@@ -1,63 +1,51 @@
-// Compiles, for every operation of the contract, the validators of its path parameters and request
-// body from the shared operation model. The sandbox never restates a request schema by hand.
-import { createAjv, describeError, type ErrorObject, specSchemaRef, type ValidateFunction } from "../spec/ajv.ts";
+// The contract as the sandbox's routes see it: for every operation of the spec, its method, path,
+// error family and the JSON schemas of its path parameters and body, as `$ref`s into the bundled
+// spec. Fastify validates requests against them with one Ajv instance that holds the whole
+// document (src/spec/ajv.ts); the sandbox never restates a request schema by hand.
+import type { FastifySchemaCompiler } from "fastify";
+import { createAjv, specSchemaRef } from "../spec/ajv.ts";
 import { describeOperations, fastifyRoute, type Verb } from "../spec/model.ts";
 import { loadSpec, type OpenApiDocument } from "../spec/openapi.ts";
+import { type ErrorFamily, familyOf } from "./errors.ts";
 
-/** One way a request failed its schema: where (`body/member`, `path/image_id`) and what. */
-export interface RequestProblem {
-  /** `body` or `path`, then the JSON path of the offending value, joined with `/`. */
-  field: string;
-  /** The Ajv keyword that failed (`pattern`, `required`, `uniqueItems`, ...). */
-  keyword: string;
-  message: string;
-}
-
-export interface SpecOperation {
+export interface RouteSpec {
   operationId: string;
   method: Verb;
   /** Path template as the spec writes it: `/v2/images/{image_id}/members`. */
   path: string;
   /** The same path in Fastify's syntax: `/v2/images/:image_id/members`. */
   route: string;
-  hasBody: boolean;
+  family: ErrorFamily;
   /** Every method the spec declares on this path, in the spec's order, upper case. */
   allow: Verb[];
-  checkParams(params: unknown): RequestProblem | undefined;
-  checkBody(body: unknown): RequestProblem | undefined;
+  /** The route's `schema`: its path parameters, and its body when it takes one. */
+  schema: { params: object; body?: object };
 }
 
-/** Compiles one validator per operation for its path parameters and one for its JSON body. */
-export function compileOperations(doc: OpenApiDocument = loadSpec()): SpecOperation[] {
+export interface Contract {
+  operations: RouteSpec[];
+  /** Fastify's validator compiler: compiles route schemas with the Ajv that holds the spec. */
+  validatorCompiler: FastifySchemaCompiler<object>;
+}
+
+export function loadContract(doc: OpenApiDocument = loadSpec()): Contract {
+  // allErrors off: the first problem is the one reported, and validation stops there.
   const ajv = createAjv({ allErrors: false }, doc);
-  return describeOperations(doc).map((op) => {
-    const paramsSchema = {
+  const operations = describeOperations(doc).map((op): RouteSpec => {
+    const params = {
       type: "object",
       required: op.pathParams.filter((p) => p.required).map((p) => p.name),
       properties: Object.fromEntries(op.pathParams.map((p) => [p.name, { $ref: specSchemaRef(p.schema) }])),
     };
-    const checkParamsFn = ajv.compile(paramsSchema);
-    const checkBodyFn: ValidateFunction | undefined = op.body
-      ? ajv.compile({ $ref: specSchemaRef(op.body.schema) })
-      : undefined;
     return {
       operationId: op.id,
       method: op.method,
       path: op.path,
       route: fastifyRoute(op.path),
-      hasBody: checkBodyFn !== undefined,
+      family: familyOf(op.path),
       allow: op.allow,
-      checkParams: (params) => (checkParamsFn(params) ? undefined : problem("path", checkParamsFn.errors)),
-      checkBody: (body) => (!checkBodyFn || checkBodyFn(body) ? undefined : problem("body", checkBodyFn.errors)),
+      schema: op.body ? { params, body: { $ref: specSchemaRef(op.body.schema) } } : { params },
     };
   });
-}
-
-/** Turns Ajv's first error into a problem that names the field, e.g. `body/projects/3`. */
-function problem(root: "body" | "path", errors: ErrorObject[] | null | undefined): RequestProblem {
-  const error = errors?.[0];
-  if (!error) return { field: root, keyword: "unknown", message: `${root} is invalid` };
-  const { at, keyword, message } = describeError(error);
-  const field = [root, ...at].join("/");
-  return { field, keyword, message: `${field} ${message}` };
+  return { operations, validatorCompiler: ({ schema }) => ajv.compile(schema) };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { checkNames, responseChecks } from "../../src/contract/checks.ts";
+import { checkNames, responseChecks } from "../../src/contract/checks/registry.ts";
 import { main } from "../../src/contract/cli.ts";
 import { ConfigError, configSchemaPath, loadConfigFile, parseConfig } from "../../src/contract/config.ts";
 import { loadSpec } from "../../src/spec/openapi.ts";
@@ -119,6 +119,16 @@ describe("a bad config names the field", () => {
     ],
     ["a base URL that is not http", variant((c) => (c.baseUrl = "ftp://example.org")), "baseUrl: must match pattern"],
     ["an unknown check", variant((c) => (c.checks = ["speed"])), "checks[0]: must be one of"],
+    [
+      "a private image that is also shareable",
+      variant((c) => (c.fixtures.privateImages = [c.fixtures.shareableImages[0]])),
+      "fixtures.privateImages[0]: must not also be a shareable or the public image",
+    ],
+    [
+      "a deviation without its rule",
+      variant((c) => (c.expectedDeviations = [{ operation: "showJob", check: "stateful_flows" }])),
+      "expectedDeviations",
+    ],
     ["a too-short timeout", variant((c) => (c.timeouts.requestMs = 5)), "timeouts.requestMs: must be >= 100"],
     [
       "no credentials",
@@ -200,5 +210,27 @@ describe("the CLI on a bad config", () => {
 
   test("exits 2 without --config", async () => {
     expect((await run([])).code).toBe(2);
+  });
+});
+
+describe("known deviations", () => {
+  test("a file named in the config is read relative to the config; --expect replaces it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ims-contract-expect-"));
+    const raw = parseYaml(readFileSync(join(examples, "sandbox.yaml"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, "known.yaml"), "- { operation: showJob, check: stateful_flows, rule: flows.x }\n");
+    writeFileSync(join(dir, "other.yaml"), "[]\n");
+    writeFileSync(
+      join(dir, "config.yaml"),
+      JSON.stringify({ ...raw, $schema: undefined, expectedDeviations: "known.yaml" }),
+    );
+    expect(loadConfigFile(join(dir, "config.yaml")).expectedDeviations).toEqual([
+      { operation: "showJob", check: "stateful_flows", rule: "flows.x" },
+    ]);
+    expect(loadConfigFile(join(dir, "config.yaml"), { expect: join(dir, "other.yaml") }).expectedDeviations).toEqual(
+      [],
+    );
+    expect(() => loadConfigFile(join(dir, "config.yaml"), { expect: join(dir, "missing.yaml") })).toThrow(
+      /expectedDeviations: cannot read/,
+    );
   });
 });

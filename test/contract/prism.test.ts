@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
-import { responseChecks } from "../../src/contract/checks.ts";
+import { responseChecks } from "../../src/contract/checks/registry.ts";
 import { loadConfigFile } from "../../src/contract/config.ts";
 import { runContract } from "../../src/contract/run.ts";
 

@@ -1,14 +1,17 @@
 // The contract suite against the reference sandbox: every check passes with the documented
-// example config, the openstack profile stays on /v2, and with destructive steps off nothing is
-// removed.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { checkNames } from "../../src/contract/checks.ts";
+// example config, the openstack profile stays on /v2, and with destructive steps off nothing that
+// changes state is sent.
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { checkNames } from "../../src/contract/checks/registry.ts";
 import { type ContractConfig, loadConfigFile } from "../../src/contract/config.ts";
-import { PreconditionError, type RunResult, runContract } from "../../src/contract/run.ts";
+import { type RunResult, runContract } from "../../src/contract/run.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { sandboxConfigPath } from "./faults/catalogue.ts";
-import { faultRunTimeouts } from "./faults/harness.ts";
+import { faultRunTimeouts, sandboxDeviations } from "./faults/harness.ts";
 import { type ProxiedRequest, type RunningProxy, startFaultProxy } from "./faults/proxy.ts";
+
+// A full run takes 8-25 s here when other test files share the two cores; some tests make two.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -40,42 +43,75 @@ async function recorded(
   }
 }
 
+/** Failures other than the sandbox's known deviations, as `operation › check › rule`. */
+function unexpected(result: RunResult): string[] {
+  const known = new Set(sandboxDeviations.map((d) => `${d.operation} ${d.check} ${d.rule}`));
+  return result.cells
+    .flatMap((c) => c.failures)
+    .filter((f) => !known.has(`${f.operation} ${f.check} ${f.rule}`))
+    .map((f) => `${f.operation} › ${f.check} › ${f.rule}: ${f.reason}`);
+}
+
 describe("against the sandbox with the example config", () => {
   let result: RunResult;
   beforeAll(async () => {
     result = await runContract(config());
   });
 
-  test("every operation passes every check", () => {
-    const failed = result.cells
-      .filter((c) => c.status === "failed")
-      .map((c) => `${c.operation} › ${c.check}: ${c.failures[0]?.reason}`);
-    expect(failed).toEqual([]);
-    expect(result.passed).toBe(true);
+  test("every operation passes every check, but for the sandbox's own known deviations", () => {
+    expect(unexpected(result)).toEqual([]);
+    expect(result.cells.filter((c) => c.status === "inconclusive")).toEqual([]);
   });
 
-  test("all seven operations are judged by all nine checks", () => {
+  test("measured against the known deviations, the run passes: none new, none fixed", async () => {
+    const measured = await runContract(config({ expectedDeviations: sandboxDeviations }));
+    expect(measured.deviations).toMatchObject({ new: [], fixed: [] });
+    expect(measured.passed).toBe(true);
+  });
+
+  test("every named check runs, and each judges at least one operation", () => {
+    // Judged: passed, or failed by one of the sandbox's known deviations (path_robustness).
     expect(result.operations).toHaveLength(7);
     expect(result.checks).toEqual([...checkNames]);
-    expect(result.cells).toHaveLength(7 * 9);
-    const judged = result.cells.filter((c) => c.status === "passed");
-    // removeImageMember's 204 has no body to validate; every other cell holds assertions.
-    expect(judged.length).toBeGreaterThanOrEqual(7 * 9 - 1);
+    expect(result.cells).toHaveLength(7 * checkNames.length);
+    for (const check of checkNames)
+      expect(result.cells.filter((c) => c.check === check && c.assertions > 0).length, check).toBeGreaterThan(0);
   });
 
   test("it removes every member it added", () => {
     expect(result.leftovers).toEqual([]);
   });
 
-  test("a second run finds a clean server and passes again", async () => {
-    expect((await runContract(config())).passed).toBe(true);
+  test("a run cut off half-way leaves members behind; the next full run gives the same verdict as a clean one", async () => {
+    let sent = 0;
+    const cut: RunningProxy = await startFaultProxy(sandbox.url, {
+      // After 300 requests the server is gone for this run: its clean-up cannot reach it either.
+      request: (req) => (++sent > 300 ? { status: 503, headers: {}, body: "" } : req),
+    });
+    try {
+      const interrupted = await runContract(config({}, cut.url));
+      expect(interrupted.passed).toBe(false);
+    } finally {
+      await cut.close();
+    }
+    const after = await runContract(config());
+    const verdicts = (r: RunResult) => r.cells.map((c) => `${c.operation} › ${c.check}: ${c.status}`);
+    expect(verdicts(after)).toEqual(verdicts(result));
+    expect(after.leftovers).toEqual([]);
+  });
+
+  test("a second run finds the server as the first did and gives the same verdict", async () => {
+    const again = await runContract(config());
+    const verdicts = (r: RunResult) => r.cells.map((c) => `${c.operation} › ${c.check}: ${c.status}`);
+    expect(verdicts(again)).toEqual(verdicts(result));
+    expect(again.leftovers).toEqual([]);
   });
 });
 
 describe("profile openstack", () => {
   test("judges only the five /v2 operations and never calls /v1", async () => {
     const { result, requests } = await recorded({ profile: "openstack" });
-    expect(result.passed).toBe(true);
+    expect(unexpected(result)).toEqual([]);
     expect(result.operations).toEqual([
       "listImageMembers",
       "addImageMember",
@@ -119,19 +155,20 @@ function safeJson(text: string): Record<string, unknown> {
 }
 
 describe("with destructive steps off", () => {
-  test("sends no DELETE, passes, lists what it left, and blocks the next run until a destructive one clears it", async () => {
+  test("sends only GETs, says why each skipped cell could not be judged, leaves nothing, and a full run follows cleanly", async () => {
     const { result, requests } = await recorded({ destructive: false });
-    expect(requests.filter((r) => r.method === "DELETE")).toEqual([]);
-    expect(result.passed).toBe(true);
-    expect(result.cells.find((c) => c.operation === "removeImageMember" && c.check === "stateful_flows")?.status).toBe(
-      "skipped",
+    expect(requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(unexpected(result)).toEqual([]);
+    const flows = result.cells.find((c) => c.operation === "removeImageMember" && c.check === "stateful_flows");
+    expect(flows?.status).toBe("skipped");
+    expect(flows?.notes.join(" ")).toMatch(/destructive steps are off/);
+    expect(result.cells.find((c) => c.operation === "listImageMembers" && c.check === "authentication")?.status).toBe(
+      "passed",
     );
-    expect(result.leftovers.map((p) => p.project)).toContain(config().actors.member.project);
+    expect(result.leftovers).toEqual([]);
 
-    await expect(runContract(config({ destructive: false }))).rejects.toThrow(PreconditionError);
-
-    const cleared = await runContract(config());
-    expect(cleared.passed).toBe(true);
-    expect(cleared.leftovers).toEqual([]);
+    const full = await runContract(config());
+    expect(unexpected(full)).toEqual([]);
+    expect(full.leftovers).toEqual([]);
   });
 });

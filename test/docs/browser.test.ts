@@ -2,9 +2,9 @@
 // both languages render every operation, with examples and code samples, and need no outside host.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docsDocuments } from "../../scripts/build-docs.ts";
+import { docsDocuments } from "../../src/docs/build.ts";
 import type { JsonObject } from "../../src/docs/overlay.ts";
 import {
   deref,
@@ -14,19 +14,9 @@ import {
   operations,
   type ResponseObject,
 } from "../../src/spec/openapi.ts";
+import { launchChromium } from "./chromium.ts";
 import { buildAndServe, type ServedSite, screenshotDir } from "./site.ts";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const launchArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // Redoc's "API docs by Redocly" badge always points at this logo; the page falls back to text when it
 // cannot load. It is the only outside request the page may make, and the test blocks it too.
 const harmlessOutside = new Set([
@@ -39,11 +29,7 @@ let browser: Browser;
 let documents: { en: JsonObject; zh: JsonObject };
 
 beforeAll(async () => {
-  [site, browser, documents] = await Promise.all([
-    buildAndServe(),
-    chromium.launch({ executablePath: chromiumPath, args: launchArgs }),
-    docsDocuments(),
-  ]);
+  [site, browser, documents] = await Promise.all([buildAndServe(), launchChromium(), docsDocuments()]);
   mkdirSync(screenshotDir, { recursive: true });
 });
 afterAll(async () => {
@@ -138,7 +124,7 @@ describe.each(languages)("$lang reference page", ({ lang, doc, tagLabel }) => {
       await chooseLanguage(page, section, "TypeScript");
       await section.getByText(typescript).first().waitFor({ timeout: 15_000 });
       if (request) {
-        await chooseLanguage(page, section, "Payload");
+        await chooseLanguage(page, section, lang === "en" ? "Payload" : "请求体示例");
         await section.getByText(request).first().waitFor({ timeout: 15_000 });
       }
       if (op.operationId === "updateImageMember")
@@ -160,7 +146,13 @@ describe("landing page", () => {
     const links = await page
       .locator("a[href]")
       .evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
-    for (const expected of ["en/", "zh-CN/", "openapi.yaml", "openapi.json", "zh-CN/openapi.yaml"]) {
+    for (const expected of [
+      "en/index.html",
+      "zh-CN/index.html",
+      "openapi.yaml",
+      "openapi.json",
+      "zh-CN/openapi.yaml",
+    ]) {
       expect(links).toContain(new URL(expected, site.server.url).href);
     }
     for (const link of links) expect((await fetch(link, { method: "HEAD" })).status, link).toBe(200);
@@ -204,7 +196,7 @@ function jsonLine(value: unknown): string | undefined {
 
 /** Picks a sample language in the section's request panel (Redoc applies the choice page-wide). */
 async function chooseLanguage(page: Page, section: ReturnType<Page["locator"]>, label: string) {
-  const current = section.getByRole("button", { name: /^(curl|TypeScript|Payload)$/ }).first();
+  const current = section.getByRole("button", { name: /^(curl|TypeScript|Payload|请求体示例)$/ }).first();
   if ((await current.textContent())?.trim() === label) return;
   await current.click();
   await page

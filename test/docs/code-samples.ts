@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { resolveJsonPathValue } from "openapi-format";
-import { repoRoot, samplesOverlayPath } from "../../scripts/build-docs.ts";
+import { repoRoot, samplesOverlayPath } from "../../src/docs/build.ts";
 import { type JsonObject, loadOverlay } from "../../src/docs/overlay.ts";
 
 export const run = promisify(execFile);

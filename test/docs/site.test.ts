@@ -5,8 +5,9 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { repoRoot } from "../../scripts/build-docs.ts";
 import { type RunningServer, startPrism } from "../../scripts/lib/processes.ts";
+import { guideDir, repoRoot } from "../../src/docs/build.ts";
+import { walkthroughBlocks } from "../../src/docs/guide.ts";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.ts";
 import { loadSpec, operations } from "../../src/spec/openapi.ts";
 import { run } from "./code-samples.ts";
@@ -37,8 +38,8 @@ describe("reference pages", () => {
   it("the zh-CN page embeds the Chinese document and links back to the English one", () => {
     const html = read("zh-CN/index.html");
     expect(html).toContain("批量添加镜像成员");
-    expect(html).toContain('href="../en/"');
-    expect(read("en/index.html")).toContain('href="../zh-CN/"');
+    expect(html).toContain('href="../en/index.html"');
+    expect(read("en/index.html")).toContain('href="../zh-CN/index.html"');
   });
 });
 
@@ -79,6 +80,57 @@ describe("downloads", () => {
       expect(await rawStatus(site.server.url, path), path).toBe(404);
     }
   });
+});
+
+describe("compression and caching", () => {
+  it.each([
+    ["br", "br"],
+    ["gzip", "gzip"],
+    ["gzip, deflate, br", "br"],
+    ["identity", undefined],
+  ])("Accept-Encoding %s gets %s, with an ETag, under 1 MB per page", async (accept, expected) => {
+    for (const path of ["/en/", "/zh-CN/"]) {
+      const first = await raw(site.server.url, path, { "accept-encoding": accept });
+      expect(first.headers["content-encoding"], path).toBe(expected);
+      expect(first.headers.vary).toBe("Accept-Encoding");
+      expect(first.headers["cache-control"]).toBe("no-cache");
+      if (expected) expect(first.bytes, path).toBeLessThan(1_000_000);
+      const again = await raw(site.server.url, path, {
+        "accept-encoding": accept,
+        "if-none-match": String(first.headers.etag),
+      });
+      expect(again.status).toBe(304);
+      expect(again.bytes).toBe(0);
+    }
+  });
+
+  it("redirects a folder without its slash, so relative links stay inside it", async () => {
+    const answer = await raw(site.server.url, "/zh-CN", {});
+    expect([answer.status, answer.headers.location]).toEqual([301, "/zh-CN/"]);
+  });
+});
+
+describe("getting started", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, quiet: true, jobDelayMs: 0 });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it.each([["en"], ["zh-CN"]])(
+    "the %s walk-through runs as printed: share, poll until SUCCESS, accept",
+    async (lang) => {
+      const markdown = readFileSync(join(guideDir, `getting-started.${lang}.md`), "utf8");
+      const script = walkthroughBlocks(markdown).join("\n").replaceAll("http://127.0.0.1:9292", sandbox.url);
+      expect(script).toContain("JOB_ID=");
+      const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script]);
+      expect(stdout).toMatch(/^job [0-9a-f]{32}\n/);
+      expect(stdout).toContain("job SUCCESS\n");
+      expect(stdout).toContain('"status":"accepted"');
+    },
+  );
 });
 
 describe("landing page", () => {
@@ -157,4 +209,23 @@ function decodeEntities(text: string): string {
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
+}
+
+function raw(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: number }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    request({ host: hostname, port, path, headers }, (response) => {
+      let bytes = 0;
+      response.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, bytes }));
+    })
+      .on("error", reject)
+      .end();
+  });
 }

@@ -1,8 +1,8 @@
 // Builds the docs site into a scratch folder and serves it on a free port, for the docs tests.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildDocs, type DocsBuildReport, repoRoot } from "../../scripts/build-docs.ts";
 import { type StaticServer, serveStatic } from "../../scripts/lib/static-server.ts";
+import { buildDocs, type DocsBuildReport, repoRoot } from "../../src/docs/build.ts";
 
 export interface ServedSite {
   report: DocsBuildReport;
@@ -10,11 +10,11 @@ export interface ServedSite {
   close(): Promise<void>;
 }
 
-export async function buildAndServe(): Promise<ServedSite> {
+export async function buildAndServe(options: { proxy?: Record<string, string> } = {}): Promise<ServedSite> {
   mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
   const outDir = mkdtempSync(join(repoRoot, ".tmp", "docs-site-"));
   const report = await buildDocs({ outDir });
-  const server = await serveStatic({ root: outDir });
+  const server = await serveStatic({ root: outDir, ...options });
   return {
     report,
     server,

@@ -1,9 +1,20 @@
 // The zh-CN docs come from one source: the English bundle plus the Overlay 1.0 document in
 // docs-site/overlays/zh-CN.yaml. Nothing the reader sees may stay English, and nothing but text may change.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { defaultSpec, samplesOverlayPath, zhOverlayPath } from "../../scripts/build-docs.ts";
+import { parse, stringify } from "yaml";
+import {
+  defaultSpec,
+  docsDocuments,
+  errorCodesPath,
+  samplesOverlayPath,
+  zhLabelsPath,
+  zhOverlayPath,
+} from "../../src/docs/build.ts";
+import { errorCodeRows } from "../../src/docs/guide.ts";
+import { loadLabels, translateSampleComments } from "../../src/docs/labels.ts";
 import {
   applyOverlay,
   type JsonObject,
@@ -150,5 +161,51 @@ describe("zh-CN completeness", () => {
     ((edited.components as JsonObject).parameters as Record<string, JsonObject>).JobId!.description =
       "Id of the job (reworded).";
     expect(staleActions(edited, overlay).map((s) => s.target)).toEqual(["$.components.parameters.JobId"]);
+  });
+});
+
+describe("code-sample comments on the zh-CN page", () => {
+  it("every comment of every sample is Chinese in the document the page is built from", async () => {
+    const { zh: page } = await docsDocuments();
+    const comments = operations(page as unknown as OpenApiDocument).flatMap(({ op }) =>
+      ((op as unknown as { "x-codeSamples": { source: string }[] })["x-codeSamples"] ?? []).flatMap((sample) =>
+        [...sample.source.matchAll(/(?:^[ \t]*#|(?:^|[ \t])\/\/)[ \t](.+)$/gm)].map((m) => m[1] ?? ""),
+      ),
+    );
+    expect(comments.length).toBeGreaterThan(10);
+    expect(comments.filter((comment) => !isChinese(comment))).toEqual([]);
+  });
+
+  it("a comment without a translation fails the build", () => {
+    const { comments } = loadLabels(zhLabelsPath);
+    const fewer = Object.fromEntries(Object.entries(comments).filter(([en]) => !en.startsWith("JOB_ID")));
+    const samples = parse(readFileSync(samplesOverlayPath, "utf8")) as OverlayDocument;
+    return applyOverlay(english, samples, "samples").then((doc) => {
+      expect(() => translateSampleComments(doc, comments)).not.toThrow();
+      expect(() => translateSampleComments(doc, fewer)).toThrow(/JOB_ID is the job_id/);
+    });
+  });
+});
+
+describe("error-code table", () => {
+  const rows = () => errorCodeRows(english, errorCodesPath);
+
+  it("lists every code the spec uses, with the status the spec gives it", () => {
+    const byCode = Object.fromEntries(rows().map((row) => [row.code, row.statuses]));
+    expect(byCode["APIG.0301"]).toEqual(["401"]);
+    expect(byCode["IMG.0089"]).toEqual(["400"]);
+    expect(byCode["IMG.0023"]).toEqual(["404"]);
+    for (const row of rows()) expect(isChinese(row.text["zh-CN"].meaning), row.code).toBe(true);
+  });
+
+  it("fails the build when the wording misses a code of the spec, or lists one the spec does not use", () => {
+    const edited = structuredClone(english);
+    (edited.info as JsonObject).description = `${String((edited.info as JsonObject).description)} See IMG.0999.`;
+    expect(() => errorCodeRows(edited, errorCodesPath)).toThrow(/missing IMG\.0999/);
+    const dir = mkdtempSync(join(tmpdir(), "error-codes-"));
+    const texts = parse(readFileSync(errorCodesPath, "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, "codes.yaml"), stringify({ ...texts, "IMG.0998": texts["IMG.0001"] }));
+    expect(() => errorCodeRows(english, join(dir, "codes.yaml"))).toThrow(/not in the spec IMG\.0998/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

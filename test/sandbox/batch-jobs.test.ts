@@ -1,12 +1,14 @@
 // Batch sharing and its job worker, without HTTP: what is refused up front, how pairs are shared,
 // and how an interrupted job is resumed.
 import { afterEach, describe, expect, it } from "vitest";
-import { BatchSharing, type Job } from "../../src/sandbox/batch.ts";
+import { AccessRules } from "../../src/sandbox/access.ts";
+import { BatchSharing } from "../../src/sandbox/batch.ts";
 import { openDatabase, Store } from "../../src/sandbox/db.ts";
 import { ApiError } from "../../src/sandbox/errors.ts";
 import { type JobPacing, JobRunner } from "../../src/sandbox/jobs.ts";
 import { MemberRules } from "../../src/sandbox/members.ts";
 import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
+import type { Job } from "../../src/sandbox/types.ts";
 import { image, project, unknownProject } from "./helpers.ts";
 
 const catalog = new Catalog(loadSeedFile(defaultSeedPath));
@@ -19,14 +21,14 @@ afterEach(async () => {
 
 function setup(options: { memberLimit?: number; pacing?: JobPacing; maxQueuedJobs?: number; store?: Store } = {}) {
   const store = options.store ?? new Store(openDatabase(":memory:"));
-  const memberLimit = options.memberLimit ?? 256;
-  const runner = new JobRunner(store, memberLimit, clock, options.pacing ?? { chunkSize: 500, delayMs: 0 });
+  const access = new AccessRules(store, catalog, options.memberLimit ?? 256);
+  const runner = new JobRunner(store, access, clock, options.pacing ?? { chunkSize: 500, delayMs: 0 });
   runners.push(runner);
   return {
     store,
     runner,
-    members: new MemberRules(store, catalog, memberLimit, clock),
-    batch: new BatchSharing(store, catalog, runner, clock, options.maxQueuedJobs ?? 50),
+    members: new MemberRules(store, access, clock),
+    batch: new BatchSharing(store, access, runner, clock, options.maxQueuedJobs ?? 50),
   };
 }
 

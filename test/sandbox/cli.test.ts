@@ -21,6 +21,7 @@ describe("sandbox --help", () => {
       "--job-chunk-size <n>",
       "--job-delay <ms>",
       "--max-queued-jobs <n>",
+      "--body-limit <bytes>",
       "--quiet",
       "--help",
     ]) {
@@ -77,6 +78,7 @@ describe("refusals at start-up", () => {
   it.each([
     [["--member-limit", "257"], "option '--member-limit <n>' argument '257' is invalid"],
     [["--port", "http"], "option '--port <number>' argument 'http' is invalid"],
+    [["--body-limit", "10"], "option '--body-limit <bytes>' argument '10' is invalid"],
     [["--memory", "--db", "x.sqlite"], "cannot be used with option '--memory'"],
     [["--colour"], "unknown option '--colour'"],
   ])("refuses %j with a message", async (args, message) => {
@@ -96,6 +98,14 @@ describe("refusals at start-up", () => {
     expect(stderr).toContain(
       `sandbox: seed file ${seed}: images[0].visibility must be one of "private", "shared", "public"`,
     );
+  });
+
+  it("refuses a database file that a running sandbox holds (it locks its file exclusively)", async () => {
+    const db = join(dir, "held.sqlite");
+    await startCli(["--port", "0", "--quiet", "--db", db]);
+    const { code, stderr } = await runCli(["--port", "0", "--db", db]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("database is locked");
   });
 
   it("refuses a database file it cannot create", async () => {

@@ -648,7 +648,19 @@ export const batchCases: HttpCase[] = [
     imsCode: "IMG.0027",
   },
   {
-    name: "image not owned",
+    // DECISIONS.md 41: an image the caller cannot see is reported as missing, not as someone else's.
+    name: "another project's image the caller cannot see",
+    operationId: "batchAddImageMembers",
+    status: 400,
+    method: "POST",
+    path: batch,
+    token: token.owner,
+    json: { images: [image.strangers], projects: [project.member] },
+    imsCode: "IMG.0027",
+    message: `Image ${image.strangers} does not exist.`,
+  },
+  {
+    name: "image seen as a member but not owned",
     operationId: "batchAddImageMembers",
     status: 400,
     method: "POST",

@@ -1,5 +1,6 @@
 // The membership rules on their own, without HTTP: who may do what to which image.
 import { beforeEach, describe, expect, it } from "vitest";
+import { AccessRules } from "../../src/sandbox/access.ts";
 import { openDatabase, Store } from "../../src/sandbox/db.ts";
 import { ApiError } from "../../src/sandbox/errors.ts";
 import { MemberRules } from "../../src/sandbox/members.ts";
@@ -23,7 +24,8 @@ let rules: MemberRules;
 const tick = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
 
 function newRules(memberLimit = 256): MemberRules {
-  return new MemberRules(new Store(openDatabase(":memory:")), new Catalog(seed), memberLimit, () => now);
+  const store = new Store(openDatabase(":memory:"));
+  return new MemberRules(store, new AccessRules(store, new Catalog(seed), memberLimit), () => now);
 }
 
 beforeEach(() => {

@@ -4,7 +4,7 @@ import type { BatchSharing } from "../../src/sandbox/batch.ts";
 import { buildApp } from "../../src/sandbox/http/app.ts";
 import type { MemberRules } from "../../src/sandbox/members.ts";
 import { Catalog, defaultSeedPath, loadSeedFile } from "../../src/sandbox/seed.ts";
-import { compileOperations } from "../../src/sandbox/spec.ts";
+import { loadContract } from "../../src/sandbox/spec.ts";
 import { loadSpec, operations } from "../../src/spec/openapi.ts";
 import { spec } from "./helpers.ts";
 import { batchCases, memberCases, unreachable } from "./http-cases.ts";
@@ -44,24 +44,24 @@ describe("the routes", () => {
       batch: {} as BatchSharing,
       bodyLimit: 1024,
     };
-    expect(() => buildApp({ ...deps, operations: compileOperations(doc) })).toThrow(
+    expect(() => buildApp({ ...deps, contract: loadContract(doc) })).toThrow(
       "the spec declares operation batchDeleteImageMembers, which the sandbox does not implement",
     );
   });
 
-  it("answer with the Allow header the spec's methods give", async () => {
+  it("answer with the Allow header the spec's methods give, with HEAD wherever GET is", async () => {
     const app = buildApp({
       catalog: new Catalog(loadSeedFile(defaultSeedPath)),
       members: {} as MemberRules,
       batch: {} as BatchSharing,
       bodyLimit: 1024,
-      operations: compileOperations(),
+      contract: loadContract(),
     });
     const allow = async (url: string) => (await app.inject({ method: "PATCH", url })).headers.allow;
-    expect(await allow("/v2/images/x/members")).toBe("GET, POST");
-    expect(await allow("/v2/images/x/members/y")).toBe("GET, PUT, DELETE");
+    expect(await allow("/v2/images/x/members")).toBe("GET, HEAD, POST");
+    expect(await allow("/v2/images/x/members/y")).toBe("GET, HEAD, PUT, DELETE");
     expect(await allow("/v1/cloudimages/members")).toBe("POST");
-    expect(await allow("/v1/p/jobs/j")).toBe("GET");
+    expect(await allow("/v1/p/jobs/j")).toBe("GET, HEAD");
     await app.close();
   });
 });

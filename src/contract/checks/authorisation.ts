@@ -3,13 +3,36 @@
 // row and cannot add or remove members (403), the owner cannot set a member's status (403), a
 // public image takes no members (403), and on /v1 only the owner can batch-share its images and
 // read its jobs.
+import { Findings } from "../findings.ts";
 import type { Session } from "../session.ts";
 import { validBody } from "../values.ts";
-import { describeRows, ensureMember, freshProject, memberRows, otherProject, primaryImage } from "./shared.ts";
+import { defineCheck } from "./check.ts";
+import {
+  describeRows,
+  ensureMember,
+  freshProject,
+  mayChangeState,
+  memberRows,
+  offReason,
+  otherProject,
+  primaryImage,
+  startedJobs,
+} from "./shared.ts";
 
-const check = "authorisation";
+export const authorisation = defineCheck({
+  kind: "active",
+  name: "authorisation",
+  label: "authz",
+  summary: "stranger 404, member cannot add/remove (403), owner cannot set a status (403)",
+  async run(s) {
+    const f = new Findings(this.name, s.contract);
+    if (mayChangeState(s)) await rules(s, f);
+    else for (const op of s.contract.operations) f.skip(op.id, offReason);
+    return f.list;
+  },
+});
 
-export async function authorisation(s: Session): Promise<void> {
+async function rules(s: Session, f: Findings): Promise<void> {
   const image = primaryImage(s);
   const member = s.projectOf("member");
   const other = otherProject(s);
@@ -17,7 +40,7 @@ export async function authorisation(s: Session): Promise<void> {
     (await ensureMember(s, image, member, "authorisation: set-up")) ??
     (await ensureMember(s, image, other, "authorisation: set-up"));
   if (setupProblem) {
-    for (const op of s.contract.operations) s.skip(check, op.id, `set-up failed: ${setupProblem}`);
+    for (const op of s.contract.operations) f.inconclusive(op.id, "authz.set-up", `set-up failed: ${setupProblem}`);
     return;
   }
   const update = s.contract.op("updateImageMember");
@@ -26,9 +49,10 @@ export async function authorisation(s: Session): Promise<void> {
   const onImage = { image_id: image };
 
   // The stranger: every /v2 route answers 404, as if the image did not exist.
-  await expect(s, "listImageMembers", "stranger", onImage, undefined, 404, "the stranger lists the members");
+  await expect(s, f, "listImageMembers", "stranger", onImage, undefined, 404, "the stranger lists the members");
   await expect(
     s,
+    f,
     "showImageMember",
     "stranger",
     { ...onImage, member_id: member },
@@ -36,9 +60,10 @@ export async function authorisation(s: Session): Promise<void> {
     404,
     "the stranger reads a membership",
   );
-  await expect(s, "addImageMember", "stranger", onImage, addBody(), 404, "the stranger adds a member");
+  await expect(s, f, "addImageMember", "stranger", onImage, addBody(), 404, "the stranger adds a member");
   await expect(
     s,
+    f,
     "updateImageMember",
     "stranger",
     { ...onImage, member_id: member },
@@ -53,18 +78,19 @@ export async function authorisation(s: Session): Promise<void> {
     params: onImage,
     purpose: "authorisation: the member lists the members",
   });
-  if (s.expectStatus(check, listed, 200, "the member lists the members")) {
-    const rows = memberRows(s, listed);
-    s.judge(
-      check,
+  if (f.expectStatus(listed, 200, "the member lists the members")) {
+    const rows = memberRows(listed);
+    f.judge(
       "listImageMembers",
       rows !== undefined && rows.length === 1 && rows[0]?.member_id === member,
+      "authz.member-sees-only-own-row",
       `the member should see only its own row (${member}); got ${describeRows(rows)}`,
       listed,
     );
   }
   await expect(
     s,
+    f,
     "showImageMember",
     "member",
     { ...onImage, member_id: other },
@@ -72,9 +98,10 @@ export async function authorisation(s: Session): Promise<void> {
     404,
     "the member reads another project's membership",
   );
-  await expect(s, "addImageMember", "member", onImage, addBody(), 403, "the member adds a member");
+  await expect(s, f, "addImageMember", "member", onImage, addBody(), 403, "the member adds a member");
   await expect(
     s,
+    f,
     "updateImageMember",
     "member",
     { ...onImage, member_id: other },
@@ -86,6 +113,7 @@ export async function authorisation(s: Session): Promise<void> {
   // The owner may not answer in the member's place.
   await expect(
     s,
+    f,
     "updateImageMember",
     "owner",
     { ...onImage, member_id: member },
@@ -98,6 +126,7 @@ export async function authorisation(s: Session): Promise<void> {
   if (publicImage) {
     await expect(
       s,
+      f,
       "addImageMember",
       "owner",
       { image_id: publicImage },
@@ -107,6 +136,7 @@ export async function authorisation(s: Session): Promise<void> {
     );
     await expect(
       s,
+      f,
       "listImageMembers",
       "owner",
       { image_id: publicImage },
@@ -119,16 +149,17 @@ export async function authorisation(s: Session): Promise<void> {
   if (s.contract.has("batchAddImageMembers")) {
     const batch = s.contract.op("batchAddImageMembers");
     const body = () => validBody(s.contract, batch, { images: [image], projects: [freshProject(s)] });
-    await expect(s, batch.id, "member", {}, body(), 400, "the member batch-shares the owner's image");
-    await expect(s, batch.id, "stranger", {}, body(), 400, "the stranger batch-shares the owner's image");
+    await expect(s, f, batch.id, "member", {}, body(), 400, "the member batch-shares the owner's image");
+    await expect(s, f, batch.id, "stranger", {}, body(), 400, "the stranger batch-shares the owner's image");
   }
   if (s.contract.has("showJob")) {
-    const job = s.jobs.at(-1);
+    const job = startedJobs(s).at(-1);
     if (job === undefined) {
-      s.skip(check, "showJob", "no batch job was started, so there is no job to ask about");
+      f.skip("showJob", "no batch job was started, so there is no job to ask about");
     } else {
       await expect(
         s,
+        f,
         "showJob",
         "stranger",
         { project_id: s.projectOf("owner"), job_id: job },
@@ -138,6 +169,7 @@ export async function authorisation(s: Session): Promise<void> {
       );
       await expect(
         s,
+        f,
         "showJob",
         "stranger",
         { project_id: s.projectOf("stranger"), job_id: job },
@@ -149,32 +181,31 @@ export async function authorisation(s: Session): Promise<void> {
   }
 
   // Last, since a server that wrongly obeys would remove the membership the steps above rely on.
-  if (s.config.destructive) {
-    await expect(
-      s,
-      "removeImageMember",
-      "stranger",
-      { ...onImage, member_id: member },
-      undefined,
-      404,
-      "the stranger removes a member",
-    );
-    await expect(
-      s,
-      "removeImageMember",
-      "member",
-      { ...onImage, member_id: member },
-      undefined,
-      403,
-      "the member removes its own membership",
-    );
-  } else {
-    s.skip(check, "removeImageMember", "destructive steps are off");
-  }
+  await expect(
+    s,
+    f,
+    "removeImageMember",
+    "stranger",
+    { ...onImage, member_id: member },
+    undefined,
+    404,
+    "the stranger removes a member",
+  );
+  await expect(
+    s,
+    f,
+    "removeImageMember",
+    "member",
+    { ...onImage, member_id: member },
+    undefined,
+    403,
+    "the member removes its own membership",
+  );
 }
 
 async function expect(
   s: Session,
+  f: Findings,
   operationId: string,
   actor: "owner" | "member" | "stranger",
   params: Record<string, string>,
@@ -183,5 +214,5 @@ async function expect(
   what: string,
 ): Promise<void> {
   const exchange = await s.call(operationId, { actor, params, body, purpose: `authorisation: ${what}` });
-  s.expectStatus(check, exchange, status, what);
+  f.expectStatus(exchange, status, what);
 }

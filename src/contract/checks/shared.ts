@@ -1,11 +1,17 @@
-// Small pieces the checks share: the fixtures they act on, links followed from a response, and the
-// membership set-up that several checks need.
-
+// Small pieces the active checks share: the fixtures they act on, links followed from a response,
+// and the membership set-up that several checks need.
 import { evaluateExpression } from "../../spec/model.ts";
-import type { CheckName } from "../checks.ts";
+import type { Findings } from "../findings.ts";
 import type { Exchange } from "../http.ts";
-import type { ActorName, Session } from "../session.ts";
+import { type ActorName, jsonBody, type Session } from "../session.ts";
 import { randomHex, sampleValue } from "../values.ts";
+
+/** Whether the run may send requests that change the server's state (`destructive`). */
+export function mayChangeState(s: Session): boolean {
+  return s.config.destructive;
+}
+
+export const offReason = "destructive steps are off: judging this needs requests that change the server's state";
 
 export function primaryImage(s: Session): string {
   return s.config.fixtures.shareableImages[0] as string;
@@ -32,11 +38,13 @@ export interface MemberRow {
   member_id?: unknown;
   image_id?: unknown;
   status?: unknown;
+  created_at?: unknown;
+  updated_at?: unknown;
 }
 
 /** The `members` array of a list response, or undefined when the body has none. */
-export function memberRows(s: Session, exchange: Exchange): MemberRow[] | undefined {
-  const body = s.json(exchange) as { members?: unknown } | undefined;
+export function memberRows(exchange: Exchange): MemberRow[] | undefined {
+  const body = jsonBody(exchange) as { members?: unknown } | undefined;
   return Array.isArray(body?.members) ? (body.members as MemberRow[]) : undefined;
 }
 
@@ -46,14 +54,22 @@ export function describeRows(rows: MemberRow[] | undefined): string {
     : `[${rows.map((r) => `${String(r.member_id)} (${String(r.status)})`).join(", ")}]`;
 }
 
+/** Job ids that the run's successful calls to `batchAddImageMembers` returned, oldest first. */
+export function startedJobs(s: Session): string[] {
+  return s.exchanges
+    .filter((e) => e.operation === "batchAddImageMembers" && e.response && e.response.status < 300)
+    .map((e) => (jsonBody(e) as { job_id?: unknown } | undefined)?.job_id)
+    .filter((id): id is string => typeof id === "string");
+}
+
 /**
  * Calls `target` with the parameters the spec's link from `from`'s success response computes from
  * `exchange`; `extra` fills parameters the link leaves to the caller. Judges a missing link as a
- * failure of `check`.
+ * failure.
  */
 export async function followLink(
   s: Session,
-  check: CheckName,
+  f: Findings,
   exchange: Exchange,
   target: string,
   options: { actor: ActorName; purpose: string; body?: unknown; extra?: Record<string, string> },
@@ -61,10 +77,10 @@ export async function followLink(
   const from = s.contract.op(exchange.operation);
   const link = s.contract.link(from, target);
   if (!link) {
-    s.judge(
-      check,
+    f.judge(
       target,
       false,
+      `link.${from.id}-${target}:missing`,
       `the spec declares no link from ${from.id}'s ${from.successStatus} response to ${target}`,
     );
     return undefined;
@@ -72,17 +88,17 @@ export async function followLink(
   const source = {
     requestPath: exchange.params,
     requestBody: parse(exchange.request.body),
-    responseBody: s.json(exchange),
+    responseBody: jsonBody(exchange),
     responseHeaders: exchange.response?.headers ?? {},
   };
   const params: Record<string, string> = { ...options.extra };
   for (const [name, expression] of Object.entries(link.parameters)) {
     const value = evaluateExpression(expression, source);
     if (typeof value !== "string") {
-      s.judge(
-        check,
+      f.judge(
         from.id,
         false,
+        `link.${link.name}:not-a-string`,
         `link ${link.name}: ${expression} gives ${JSON.stringify(value)}, not a string`,
         exchange,
       );
@@ -119,7 +135,29 @@ export async function ensureMember(
     purpose,
   });
   const status = exchange.response?.status;
-  if (status === 409) s.track({ image, project });
   if (status !== undefined && ((status >= 200 && status < 300) || status === 409)) return undefined;
   return `owner could not add ${project} to ${image}: ${status ?? exchange.error}`;
+}
+
+/**
+ * Why an error response is not what the spec declares for its status: not JSON, or a body that
+ * breaks the declared schema. Undefined when it conforms.
+ */
+export function errorBodyProblem(s: Session, exchange: Exchange): string | undefined {
+  const response = exchange.response;
+  if (!response) return `no response (${exchange.error})`;
+  const declared = s.contract.response(s.contract.op(exchange.operation), response.status);
+  const schema = declared ? [...declared.content.values()][0] : undefined;
+  if (!schema) return `${response.status} is not declared with a body`;
+  const type = response.headers["content-type"] ?? "none";
+  const value = jsonBody(exchange);
+  if (value === undefined) return `${response.status} came as ${type}, not JSON: ${response.body.slice(0, 80)}`;
+  const errors = s.contract.errors(schema, value);
+  return errors.length > 0
+    ? `${response.status} body breaks the declared schema: ${errors.map((e) => `${e.instancePath} ${e.message}`).join("; ")}`
+    : undefined;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

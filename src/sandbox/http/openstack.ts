@@ -1,5 +1,7 @@
 // The documents OpenStack clients fetch besides the member routes: the version list (glanceclient
 // and keystoneauth start there) and the JSON schemas glanceclient builds its models and options from.
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
+import type { KnownPath } from "./not-found.ts";
 
 /** The version list, with links pointing back at the address the client used. */
 export function versionsDocument(baseUrl: string) {
@@ -100,3 +102,18 @@ export const schemaDocuments: Readonly<Record<string, object>> = {
   members: membersSchema,
   image: imageSchema,
 };
+
+/** Serves the version list at `/` and `/versions`, and the schema documents (with a token) under `/v2/schemas`. */
+export function registerOpenStackDocuments(app: FastifyInstance, authenticate: onRequestHookHandler): KnownPath[] {
+  const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+  const config = { family: "openstack" as const };
+  for (const url of ["/", "/versions"])
+    app.get(url, { config }, (request, reply) => reply.send(versionsDocument(baseUrl(request))));
+  for (const [name, document] of Object.entries(schemaDocuments)) {
+    app.get(`/v2/schemas/${name}`, { config, onRequest: authenticate }, (_request, reply) => reply.send(document));
+  }
+  return ["/", "/versions", ...Object.keys(schemaDocuments).map((name) => `/v2/schemas/${name}`)].map((path) => ({
+    path,
+    allow: ["GET", "HEAD"],
+  }));
+}

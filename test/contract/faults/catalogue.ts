@@ -1,7 +1,7 @@
 // The faulty servers the suite must catch: each a proxy in front of the sandbox (default seed) that
 // breaks one rule of the contract, with the operation and check that must then fail.
 import { resolve } from "node:path";
-import type { CheckName } from "../../../src/contract/checks.ts";
+import type { CheckName } from "../../../src/contract/checks/registry.ts";
 import { loadConfigFile } from "../../../src/contract/config.ts";
 import { type FaultHooks, jsonOf, type ProxiedRequest, type ProxiedResponse, withJson } from "./proxy.ts";
 
@@ -15,7 +15,20 @@ export const sandboxConfigPath = resolve(
   "examples",
   "sandbox.yaml",
 );
-const { actors } = loadConfigFile(sandboxConfigPath);
+const { actors, fixtures } = loadConfigFile(sandboxConfigPath);
+
+/** The member limit of the sandboxes behind the fault proxies: small, so that member_limit runs fast. */
+export const faultMemberLimit = 80;
+
+const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function openStackError(status: number, title: string, message: string): ProxiedResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "x-openstack-request-id": `req-${crypto.randomUUID()}` },
+    body: JSON.stringify({ message, code: `${status} ${title}`, title }),
+  };
+}
 
 export interface Fault extends FaultHooks {
   id: string;
@@ -23,6 +36,8 @@ export interface Fault extends FaultHooks {
   description: string;
   /** The operation x check the suite must report as failed. */
   expect: { operation: string; check: CheckName };
+  /** Checks whose requests the expected one judges (a response check sees only what others send). */
+  alongside?: CheckName[];
 }
 
 type Role = "owner" | "member" | "stranger";
@@ -149,6 +164,7 @@ export const faults: Fault[] = [
     id: "stranger-list-hangs",
     description: "never answers when the stranger lists members (the client times out)",
     expect: { operation: "listImageMembers", check: "not_a_server_error" },
+    alongside: ["authorisation"],
     // A promise that never settles: the proxy drops the connection when it closes.
     response: (req, res) => (is(req, "listImageMembers", "stranger") ? new Promise<ProxiedResponse>(() => {}) : res),
   },
@@ -273,5 +289,171 @@ export const faults: Fault[] = [
       is(req, "showJob") && res.status === 404
         ? withJson({ ...res, status: 403 }, { error: { code: "IMG.0161", message: "forbidden" } })
         : res,
+  },
+
+  // The Glance behaviours of issue 9, and one fault for each further check.
+  {
+    id: "error-html-without-json-accept",
+    description: "answers errors in HTML unless the caller asks for application/json (as Glance does)",
+    expect: { operation: "showImageMember", check: "error_media" },
+    response: (req, res) =>
+      res.status >= 400 && req.headers.accept !== "application/json"
+        ? {
+            ...res,
+            headers: { ...res.headers, "content-type": "text/html; charset=UTF-8" },
+            body: `<html><body><h1>${res.status}</h1>${res.body}</body></html>`,
+          }
+        : res,
+  },
+  {
+    id: "private-images-refuse-members",
+    description: "refuses members on private images: add and list 403, show 404 (as Glance does)",
+    expect: { operation: "addImageMember", check: "private_images" },
+    request: (req) => {
+      if (!fixtures.privateImages.includes(req.params.image_id ?? "")) return req;
+      if (is(req, "addImageMember") || is(req, "listImageMembers"))
+        return openStackError(403, "Forbidden", "Only shared images have members.");
+      if (is(req, "showImageMember")) return openStackError(404, "Not Found", "Only shared images have members.");
+      return req;
+    },
+  },
+  (() => {
+    const firstCreated = new Map<string, unknown>();
+    return {
+      id: "readded-member-keeps-created-at",
+      description: "gives a member added again the created_at of its first addition (as Glance does)",
+      expect: { operation: "addImageMember", check: "timestamps" },
+      response: (req: ProxiedRequest, res: ProxiedResponse) => {
+        const row = jsonOf(res.body) as Row | undefined;
+        if (!is(req, "addImageMember") || res.status !== 200 || !row) return res;
+        const key = `${String(row.image_id)}/${String(row.member_id)}`;
+        if (!firstCreated.has(key)) firstCreated.set(key, row.created_at);
+        return withJson(res, { ...row, created_at: firstCreated.get(key) });
+      },
+    } satisfies Fault;
+  })(),
+  {
+    id: "malformed-path-id-404",
+    description: "answers 404 instead of 400 when the image id in the path is not a UUID (as Glance does)",
+    expect: { operation: "listImageMembers", check: "negative_data_rejection" },
+    response: (req, res) =>
+      req.operation?.endsWith("ImageMember") || req.operation === "listImageMembers"
+        ? res.status === 400 && !uuid.test(req.params.image_id ?? "")
+          ? openStackError(404, "Not Found", `Image ${req.params.image_id} not found.`)
+          : res
+        : res,
+  },
+  {
+    id: "non-utf8-path-500",
+    description:
+      "answers a path holding a byte that is not UTF-8 (%FF) with an empty 500, credentials or not (as Glance does)",
+    expect: { operation: "listImageMembers", check: "path_robustness" },
+    request: (req) => (/%FF/i.test(req.url) ? { status: 500, headers: {}, body: "" } : req),
+  },
+  {
+    id: "member-limit-half",
+    description: "refuses members past half the limit with 413 (Glance's 128 where the contract says 256)",
+    expect: { operation: "addImageMember", check: "member_limit" },
+    response: async (req, res, forward) => {
+      if (!is(req, "addImageMember") || res.status !== 200) return res;
+      const base = `/v2/images/${req.params.image_id}/members`;
+      const headers = { "x-auth-token": tokenOf("owner") };
+      const listed = jsonOf(
+        (await forward({ ...req, method: "GET", url: base, headers, body: "", operation: "listImageMembers" })).body,
+      ) as { members?: unknown[] } | undefined;
+      if ((listed?.members?.length ?? 0) <= faultMemberLimit / 2) return res;
+      const member = String((jsonOf(res.body) as Row).member_id);
+      await forward({
+        ...req,
+        method: "DELETE",
+        url: `${base}/${member}`,
+        headers,
+        body: "",
+        operation: "removeImageMember",
+      });
+      return openStackError(413, "Request Entity Too Large", "Image member limit exceeded.");
+    },
+  },
+  {
+    id: "duplicate-on-full-image-409",
+    description: "checks duplicates before the member limit, so a duplicate add on a full image gets 409",
+    expect: { operation: "addImageMember", check: "member_limit" },
+    response: async (req, res, forward) => {
+      const member = (jsonOf(req.body) as Row | undefined)?.member;
+      if (!is(req, "addImageMember") || res.status !== 413 || typeof member !== "string") return res;
+      const url = `/v2/images/${req.params.image_id}/members/${member}`;
+      const shown = await forward({
+        ...req,
+        method: "GET",
+        url,
+        headers: { "x-auth-token": tokenOf("owner") },
+        body: "",
+      });
+      return shown.status === 200 ? openStackError(409, "Conflict", `Member ${member} is duplicated.`) : res;
+    },
+  },
+  {
+    id: "oversized-body-stored",
+    description: "accepts an oversized add-member body and stores a member from it (as Glance does)",
+    expect: { operation: "addImageMember", check: "body_limit" },
+    request: (req) =>
+      is(req, "addImageMember") && req.body.length > 60000
+        ? { ...req, body: JSON.stringify({ member: "f".repeat(32) }) }
+        : req,
+  },
+  {
+    id: "public-image-404",
+    description: "answers 404 instead of 403 when a member or stranger lists the members of a public image",
+    expect: { operation: "listImageMembers", check: "public_images" },
+    response: (req, res) =>
+      is(req, "listImageMembers") && req.params.image_id === fixtures.publicImage && roleOf(req) !== "owner"
+        ? openStackError(404, "Not Found", "Image not found.")
+        : res,
+  },
+  {
+    id: "v2-code-wrong-reason",
+    description: 'puts another status\'s reason into the code of /v2 404s ("404 Request Entity Too Large")',
+    expect: { operation: "showImageMember", check: "documented_codes" },
+    response: (req, res) => {
+      const body = jsonOf(res.body) as Row | undefined;
+      return is(req, "showImageMember") && res.status === 404 && body
+        ? withJson(res, { ...body, code: "404 Request Entity Too Large" })
+        : res;
+    },
+  },
+  {
+    id: "batch-401-without-apig-code",
+    description: "answers /v1 401s with IMG.0001 instead of APIG.0301",
+    expect: { operation: "batchAddImageMembers", check: "documented_codes" },
+    response: (req, res) =>
+      is(req, "batchAddImageMembers") && res.status === 401
+        ? withJson(res, { error: { code: "IMG.0001", message: "unauthorised" } })
+        : res,
+  },
+  {
+    id: "batch-drops-own-project",
+    description: "drops the caller's own project from a batch and shares the rest instead of refusing it",
+    expect: { operation: "batchAddImageMembers", check: "batch_rules" },
+    request: (req) => {
+      const body = jsonOf(req.body) as { projects?: unknown[] } | undefined;
+      const owner = actors.owner.project;
+      return is(req, "batchAddImageMembers") &&
+        Array.isArray(body?.projects) &&
+        body.projects.includes(owner) &&
+        body.projects.length > 1
+        ? { ...req, body: JSON.stringify({ ...body, projects: body.projects.filter((p) => p !== owner) }) }
+        : req;
+    },
+  },
+  {
+    id: "finished-job-percent-99",
+    description: "reports process_percent 99 on finished jobs",
+    expect: { operation: "showJob", check: "batch_rules" },
+    response: (req, res) => {
+      const job = jsonOf(res.body) as { status?: unknown; entities?: Row } | undefined;
+      return is(req, "showJob") && job?.status === "SUCCESS" && job.entities
+        ? withJson(res, { ...job, entities: { ...job.entities, process_percent: 99 } })
+        : res;
+    },
   },
 ];

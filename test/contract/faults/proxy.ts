@@ -57,10 +57,19 @@ function matchOperation(
     if (match)
       return {
         operation: route.id,
-        params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? "")])),
+        params: Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1] ?? "")])),
       };
   }
   return { operation: undefined, params: {} };
+}
+
+/** The decoded segment, or the raw one when it is not valid percent-encoded UTF-8 (the suite sends such paths). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host"]);

@@ -2,20 +2,33 @@
 // can be read and answered through the links of the add response, cannot be added twice, and is
 // gone once removed; a batch job reaches SUCCESS and every pair it reports is listed; an unknown
 // job is 404. With the response checks alone selected, the same walk runs without judgement.
+import { Findings } from "../findings.ts";
 import type { Exchange } from "../http.ts";
-import type { Session } from "../session.ts";
+import { jsonBody, type Session } from "../session.ts";
 import { randomHex, validBody } from "../values.ts";
-import { describeRows, followLink, memberRows, primaryImage } from "./shared.ts";
+import { defineCheck } from "./check.ts";
+import { describeRows, followLink, mayChangeState, memberRows, offReason, primaryImage } from "./shared.ts";
 
-const check = "stateful_flows";
+export const statefulFlows = defineCheck({
+  kind: "active",
+  name: "stateful_flows",
+  label: "flows",
+  summary: "the flows the spec's links describe behave as documented",
+  walk: true,
+  async run(s) {
+    const f = new Findings(this.name, s.contract);
+    if (!mayChangeState(s)) {
+      for (const op of s.contract.operations) f.skip(op.id, offReason);
+      return f.list;
+    }
+    await memberLifecycle(s, f);
+    if (s.contract.has("batchAddImageMembers") && s.contract.has("showJob")) await batchSharing(s, f);
+    if (s.contract.has("showJob")) await unknownJob(s, f);
+    return f.list;
+  },
+});
 
-export async function flows(s: Session): Promise<void> {
-  await memberLifecycle(s);
-  if (s.contract.has("batchAddImageMembers") && s.contract.has("showJob")) await batchSharing(s);
-  if (s.contract.has("showJob")) await unknownJob(s);
-}
-
-async function memberLifecycle(s: Session): Promise<void> {
+async function memberLifecycle(s: Session, f: Findings): Promise<void> {
   const add = s.contract.op("addImageMember");
   const image = primaryImage(s);
   const member = s.projectOf("member");
@@ -27,12 +40,12 @@ async function memberLifecycle(s: Session): Promise<void> {
     body,
     purpose: "flow: the owner adds the member",
   });
-  if (!s.expectStatus(check, added, add.successStatus, "the owner adds a member")) return;
-  const created = s.json(added) as { member_id?: unknown; image_id?: unknown; status?: unknown } | undefined;
-  s.judge(
-    check,
+  if (!f.expectStatus(added, add.successStatus, "the owner adds a member")) return;
+  const created = jsonBody(added) as { member_id?: unknown; image_id?: unknown; status?: unknown } | undefined;
+  f.judge(
     add.id,
     created?.member_id === member && created.image_id === image && created.status === "pending",
+    "flows.add-returns-pending-member",
     `the new membership should be ${member} on ${image}, pending; got ${JSON.stringify(created)}`,
     added,
   );
@@ -42,58 +55,58 @@ async function memberLifecycle(s: Session): Promise<void> {
     params: { image_id: image },
     purpose: "flow: the owner lists the members",
   });
-  const rows = memberRows(s, listed);
-  s.judge(
-    check,
+  const rows = memberRows(listed);
+  f.judge(
     "listImageMembers",
     rows?.some((r) => r.member_id === member) === true,
+    "flows.list-contains-added",
     `the owner's list should contain ${member}; got ${describeRows(rows)}`,
     listed,
   );
 
-  const shown = await followLink(s, check, added, "showImageMember", {
+  const shown = await followLink(s, f, added, "showImageMember", {
     actor: "owner",
     purpose: "flow: the owner reads the new member (link showImageMember)",
   });
   if (
     shown &&
-    s.expectStatus(check, shown, s.contract.op("showImageMember").successStatus, "the owner reads the new member")
+    f.expectStatus(shown, s.contract.op("showImageMember").successStatus, "the owner reads the new member")
   ) {
-    const row = s.json(shown) as { member_id?: unknown; status?: unknown } | undefined;
-    s.judge(
-      check,
+    const row = jsonBody(shown) as { member_id?: unknown; status?: unknown } | undefined;
+    f.judge(
       "showImageMember",
       row?.member_id === member && row.status === "pending",
+      "flows.show-returns-pending-member",
       `show should return ${member}, pending; got ${JSON.stringify(row)}`,
       shown,
     );
   }
 
   const update = s.contract.op("updateImageMember");
-  const answered = await followLink(s, check, added, update.id, {
+  const answered = await followLink(s, f, added, update.id, {
     actor: "member",
     body: validBody(s.contract, update, { status: "accepted" }),
     purpose: "flow: the member accepts (link updateImageMember)",
   });
-  if (answered && s.expectStatus(check, answered, update.successStatus, "the member accepts the share")) {
-    const row = s.json(answered) as { status?: unknown } | undefined;
-    s.judge(
-      check,
+  if (answered && f.expectStatus(answered, update.successStatus, "the member accepts the share")) {
+    const row = jsonBody(answered) as { status?: unknown } | undefined;
+    f.judge(
       update.id,
       row?.status === "accepted",
+      "flows.accept-answer-says-accepted",
       `the answer should carry status accepted; got ${JSON.stringify(row)}`,
       answered,
     );
-    const reread = await followLink(s, check, added, "showImageMember", {
+    const reread = await followLink(s, f, added, "showImageMember", {
       actor: "member",
       purpose: "flow: the member reads its membership after accepting",
     });
-    const after = reread ? (s.json(reread) as { status?: unknown } | undefined) : undefined;
+    const after = reread ? (jsonBody(reread) as { status?: unknown } | undefined) : undefined;
     if (reread)
-      s.judge(
-        check,
+      f.judge(
         update.id,
         after?.status === "accepted",
+        "flows.show-after-accept-says-accepted",
         `after accepting, show should say accepted; got ${JSON.stringify(after)}`,
         reread,
       );
@@ -105,27 +118,23 @@ async function memberLifecycle(s: Session): Promise<void> {
     body,
     purpose: "flow: the owner adds the same member again",
   });
-  s.expectStatus(check, again, 409, "adding an existing member");
+  f.expectStatus(again, 409, "adding an existing member");
 
-  if (!s.config.destructive) {
-    s.skip(check, "removeImageMember", "destructive steps are off");
-    return;
-  }
   const remove = s.contract.op("removeImageMember");
-  const removed = await followLink(s, check, added, remove.id, {
+  const removed = await followLink(s, f, added, remove.id, {
     actor: "owner",
     purpose: "flow: the owner removes the member (link removeImageMember)",
   });
-  if (!removed || !s.expectStatus(check, removed, remove.successStatus, "the owner removes the member")) return;
-  const gone = await followLink(s, check, added, "showImageMember", {
+  if (!removed || !f.expectStatus(removed, remove.successStatus, "the owner removes the member")) return;
+  const gone = await followLink(s, f, added, "showImageMember", {
     actor: "owner",
     purpose: "flow: the owner reads the removed member",
   });
   if (gone)
-    s.judge(
-      check,
+    f.judge(
       remove.id,
       gone.response?.status === 404,
+      "flows.removed-member-show-404",
       `after removal, show should answer 404; got ${gone.response?.status ?? gone.error}`,
       gone,
     );
@@ -134,11 +143,11 @@ async function memberLifecycle(s: Session): Promise<void> {
     params: { image_id: image },
     purpose: "flow: the owner lists the members after removal",
   });
-  const rowsAfter = memberRows(s, relisted);
-  s.judge(
-    check,
+  const rowsAfter = memberRows(relisted);
+  f.judge(
     remove.id,
     rowsAfter !== undefined && !rowsAfter.some((r) => r.member_id === member),
+    "flows.removed-member-not-listed",
     `after removal, the list should not contain ${member}; got ${describeRows(rowsAfter)}`,
     relisted,
   );
@@ -149,23 +158,23 @@ async function memberLifecycle(s: Session): Promise<void> {
     body,
     purpose: "flow: the owner adds the removed member again",
   });
-  if (s.expectStatus(check, readded, add.successStatus, "adding a removed member again")) {
-    const row = s.json(readded) as { status?: unknown } | undefined;
-    s.judge(
-      check,
+  if (f.expectStatus(readded, add.successStatus, "adding a removed member again")) {
+    const row = jsonBody(readded) as { status?: unknown } | undefined;
+    f.judge(
       add.id,
       row?.status === "pending",
+      "flows.readded-member-pending",
       `a member added again should start pending; got ${JSON.stringify(row)}`,
       readded,
     );
-    await followLink(s, check, readded, remove.id, {
+    await followLink(s, f, readded, remove.id, {
       actor: "owner",
       purpose: "flow: the owner removes the member again",
     });
   }
 }
 
-async function batchSharing(s: Session): Promise<void> {
+async function batchSharing(s: Session, f: Findings): Promise<void> {
   const batch = s.contract.op("batchAddImageMembers");
   const images = s.config.fixtures.shareableImages.slice(0, 2);
   const projects = [s.projectOf("member"), ...s.config.fixtures.otherProjects];
@@ -175,9 +184,9 @@ async function batchSharing(s: Session): Promise<void> {
     body: validBody(s.contract, batch, { images, projects }),
     purpose: "flow: the owner shares images with projects in batch",
   });
-  if (!s.expectStatus(check, started, batch.successStatus, "batch sharing")) return;
+  if (!f.expectStatus(started, batch.successStatus, "batch sharing")) return;
 
-  const job = await waitForJob(s, started);
+  const job = await waitForJob(s, f, started);
   if (!job) return;
   const jobId = job.jobId;
   const results = job.body.entities?.results ?? [];
@@ -187,10 +196,10 @@ async function batchSharing(s: Session): Promise<void> {
   const failed = results
     .filter((r) => r.status !== "success")
     .map((r) => `${String(r.image_id)}/${String(r.project_id)}: ${String(r.status)}`);
-  s.judge(
-    check,
+  f.judge(
     "showJob",
     missing.length === 0 && failed.length === 0 && results.length === expected.length,
+    "flows.job-reports-every-pair",
     `job ${jobId} should report ${expected.length} successful pairs; missing ${JSON.stringify(missing)}, not successful ${JSON.stringify(failed)}, ${results.length} results`,
     job.exchange,
   );
@@ -201,12 +210,12 @@ async function batchSharing(s: Session): Promise<void> {
       params: { image_id: image },
       purpose: "flow: the owner lists the members the batch added",
     });
-    const rows = memberRows(s, listed);
+    const rows = memberRows(listed);
     const absent = projects.filter((p) => !rows?.some((r) => r.member_id === p));
-    s.judge(
-      check,
+    f.judge(
       batch.id,
       rows !== undefined && absent.length === 0,
+      "flows.batch-pairs-listed",
       `after job ${jobId} succeeded, ${image} should list ${projects.join(", ")}; missing ${absent.join(", ")} in ${describeRows(rows)}`,
       listed,
     );
@@ -219,25 +228,24 @@ interface JobBody {
 }
 
 /** Follows the showJob link and polls until the job is SUCCESS or FAIL, judging its end. */
-async function waitForJob(s: Session, started: Exchange) {
+async function waitForJob(s: Session, f: Findings, started: Exchange) {
   const showJob = s.contract.op("showJob");
   const deadline = Date.now() + s.config.timeouts.jobMs;
   for (;;) {
-    const polled = await followLink(s, check, started, showJob.id, {
+    const polled = await followLink(s, f, started, showJob.id, {
       actor: "owner",
       extra: { project_id: s.projectOf("owner") },
       purpose: "flow: the owner polls the batch job (link showJob)",
     });
-    if (!polled || !s.expectStatus(check, polled, showJob.successStatus, "polling the job")) return undefined;
-    const body = (s.json(polled) ?? {}) as JobBody;
+    if (!polled || !f.expectStatus(polled, showJob.successStatus, "polling the job")) return undefined;
+    const body = (jsonBody(polled) ?? {}) as JobBody;
     const jobId = polled.params.job_id ?? "";
     if (body.status === "SUCCESS" || body.status === "FAIL") {
-      s.unfinishedJobs.delete(jobId);
       if (
-        !s.judge(
-          check,
+        !f.judge(
           showJob.id,
           body.status === "SUCCESS",
+          "flows.job-ends-success",
           `job ${jobId} ended ${String(body.status)}, not SUCCESS`,
           polled,
         )
@@ -246,11 +254,10 @@ async function waitForJob(s: Session, started: Exchange) {
       return { jobId, body, exchange: polled };
     }
     if (Date.now() >= deadline) {
-      s.unfinishedJobs.delete(jobId);
-      s.judge(
-        check,
+      f.judge(
         showJob.id,
         false,
+        "flows.job-ends-in-time",
         `job ${jobId} is still ${String(body.status)} after ${s.config.timeouts.jobMs} ms`,
         polled,
       );
@@ -260,11 +267,11 @@ async function waitForJob(s: Session, started: Exchange) {
   }
 }
 
-async function unknownJob(s: Session): Promise<void> {
+async function unknownJob(s: Session, f: Findings): Promise<void> {
   const exchange = await s.call("showJob", {
     actor: "owner",
     params: { project_id: s.projectOf("owner"), job_id: randomHex(32) },
     purpose: "flow: the owner asks for a job that does not exist",
   });
-  s.expectStatus(check, exchange, 404, "a job that does not exist");
+  f.expectStatus(exchange, 404, "a job that does not exist");
 }
