@@ -12,7 +12,7 @@ export default {
   ignorePatterns: ["/*", "!/src", "!/generated", "!/scripts", "!/package.json", "!/tsconfig.json"],
   concurrency: 2,
   // A mutant whose run takes this much longer than the unmutated run counts as a timeout.
-  timeoutMS: 15000,
+  timeoutMS: 10000,
   timeoutFactor: 2,
   reporters: ["clear-text", "progress", "json", "html"],
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

@@ -75,10 +75,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfigFile(opts.config, { baseUrl: sandbox.url });
     config.timeouts = mutationTimeouts;
-    const canStopEarly = !("expectedDeviations" in config && config.expectedDeviations);
+    const canStopEarly = config.expectedDeviations === undefined;
     const checkDone = (summary: CheckSummary) => {
       if (opts.verbose) console.log(progressLine(summary));
-      if (canStopEarly && (summary.failed > 0 || summary.status === "failed"))
+      if (canStopEarly && (summary.status === "failed" || summary.status === "inconclusive"))
         throw new VerdictReached(progressLine(summary));
     };
     const result = await runContract(config, { checkDone });
