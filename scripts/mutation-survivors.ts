@@ -1,8 +1,9 @@
 // Reads Stryker's JSON report(s) of `npm run mutation` and prints the totals per status and every
 // mutant the contract suite did not detect (survived or not covered), by file, line and mutator, with
-// the code it replaced, so each can be classified. With `--classes FILE` (YAML: a list of
-// {file, line, mutator, class, reason}) it matches the survivors to their classes, names those left
-// unclassified, and prints the share of detected mutants among those that break a stated rule.
+// the code it replaced, so each can be classified. With `--classes FILE` it gives each survivor the
+// class of the first rule that matches it (see scripts/mutation-classes.yaml), counts those left
+// unclassified as missed, and prints the share of detected mutants among those that break a stated
+// rule: detected / (detected + missed), equivalent and uncontracted mutants left out.
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,10 +17,15 @@ export const defaultReport = resolve(import.meta.dirname, "..", "reports", "muta
 export const survivorClasses = ["equivalent", "outside-contract", "open-in-spec", "missed"] as const;
 type SurvivorClass = (typeof survivorClasses)[number];
 
+/** A rule matches a survivor when every field it gives matches; `original` is a regular expression. */
 interface Classification {
-  file: string;
-  line: number;
-  mutator: string;
+  file?: string;
+  /** One line or several. */
+  line?: number | number[];
+  column?: number;
+  mutator?: string;
+  original?: string;
+  replacement?: string;
   class: SurvivorClass;
   reason: string;
 }
@@ -115,7 +121,15 @@ export async function main(argv: string[]): Promise<number> {
 
   const classes = opts.classes ? loadClasses(opts.classes) : [];
   const classOf = (s: Survivor) =>
-    classes.find((c) => c.file === s.file && c.line === s.line && c.mutator === s.mutator);
+    classes.find(
+      (c) =>
+        (c.file === undefined || c.file === s.file) &&
+        (c.line === undefined || [c.line].flat().includes(s.line)) &&
+        (c.column === undefined || c.column === s.column) &&
+        (c.mutator === undefined || c.mutator === s.mutator) &&
+        (c.original === undefined || new RegExp(c.original).test(s.original)) &&
+        (c.replacement === undefined || c.replacement === s.replacement),
+    );
   console.log("| file:line:col | mutator | status | original → replacement | class | reason |");
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const s of survivors) {
@@ -128,9 +142,25 @@ export async function main(argv: string[]): Promise<number> {
   if (!opts.classes) return 0;
 
   const byClass = new Map<string, number>();
+  // The README's table: one row per class, file and reason, with the lines it covers.
+  const groups = new Map<string, { lines: Set<number>; count: number }>();
   for (const s of survivors) {
-    const name = classOf(s)?.class ?? "unclassified";
+    const c = classOf(s);
+    const name = c?.class ?? "unclassified";
     byClass.set(name, (byClass.get(name) ?? 0) + 1);
+    const key = [name, s.file, c?.reason ?? ""].join("\t");
+    const group = groups.get(key) ?? { lines: new Set<number>(), count: 0 };
+    group.lines.add(s.line);
+    group.count++;
+    groups.set(key, group);
+  }
+  console.log("\n| class | file | lines | mutants | reason |\n| --- | --- | --- | --- | --- |");
+  const order = [...survivorClasses, "unclassified"];
+  for (const [key, group] of [...groups].sort(
+    ([a], [b]) => order.indexOf(a.split("\t")[0] ?? "") - order.indexOf(b.split("\t")[0] ?? ""),
+  )) {
+    const [name, file, reason] = key.split("\t");
+    console.log(`| ${name} | ${file} | ${[...group.lines].join(", ")} | ${group.count} | ${reason} |`);
   }
   console.log(`\nsurvivors by class: ${[...byClass].map(([c, n]) => `${c} ${n}`).join(", ")}`);
   const unclassified = byClass.get("unclassified") ?? 0;
